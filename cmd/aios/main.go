@@ -1,0 +1,107 @@
+// Command aios is the AI-native language server and IDE backend.
+//
+//	aios lsp [--listen tcp:ADDR|unix:PATH]   serve LSP on stdio (or a socket, for debugging)
+//	aios lint [-C DIR] [-tests=false] [packages]   run the analysis agents and print findings
+//	aios version
+//
+// Environment: AIOS_LOG_LEVEL (debug, info, warn, error) sets the level of
+// the logs written to stderr.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// version is set with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFindings = 1
+	exitUsage    = 2
+)
+
+// usageError marks errors that exit with status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+const usage = `aios: an AI-native language server and IDE backend
+
+Usage:
+  aios lsp [--listen tcp:ADDR|unix:PATH]  serve the Language Server Protocol (stdio by default)
+  aios lint [-C DIR] [-tests=false] [packages]
+                                          analyse Go packages (default ./...) and print findings
+  aios version                            print the version
+
+Environment:
+  AIOS_LOG_LEVEL  debug, info, warn or error (logs go to stderr)
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one aios command and returns its exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	code := exitOK
+	switch args[0] {
+	case "lsp":
+		err = runLSP(ctx, args[1:], stdin, stdout, stderr)
+	case "lint":
+		code, err = runLint(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "aios", version)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = usagef("unknown command %q", args[0])
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "aios:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprint(stderr, "\n"+usage)
+			return exitUsage
+		}
+		if code == exitOK {
+			code = exitUsage
+		}
+	}
+	return code
+}
+
+// newLogger returns the stderr logger at the level AIOS_LOG_LEVEL names.
+func newLogger(stderr io.Writer, def slog.Level) *slog.Logger {
+	level := def
+	switch strings.ToLower(os.Getenv("AIOS_LOG_LEVEL")) {
+	case "debug":
+		level = slog.LevelDebug
+	case "info":
+		level = slog.LevelInfo
+	case "warn", "warning":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}

@@ -1,0 +1,277 @@
+package orchestrator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aios-dev/aios/agents"
+	"github.com/aios-dev/aios/agents/macro"
+	"github.com/aios-dev/aios/repoindex"
+)
+
+// Macro agents hosted by the kernel itself.
+const (
+	InterfaceID agents.ID = "macro/interface"
+	ExecutorID  agents.ID = "macro/executor"
+)
+
+// Options configure a Kernel. They are validated by New and never changed
+// afterwards.
+type Options struct {
+	Logger      *slog.Logger
+	Transport   agents.Transport // nil: in-process
+	Secret      []byte           // 32-byte node secret for agent keys; nil: random
+	Parallelism int              // plan steps run at once (default GOMAXPROCS)
+	StepTimeout time.Duration    // per-attempt step timeout (default 2m)
+	Attempts    int              // attempts for retryable steps (default 3)
+	MicroIdle   time.Duration    // micro agents idle this long are reaped (default 10m)
+	TaskHistory int              // task records kept for aios.tasks (default 200)
+	// Agents registers the meso and micro agents of the node. The kernel
+	// registers its macro agents (Interface, Planner, Executor, Critic,
+	// Memory) itself, before calling Agents.
+	Agents func(k *Kernel) error
+}
+
+// Kernel is one aios node: registry, bus, planner, executor and the
+// workspace overlay.
+type Kernel struct {
+	log      *slog.Logger
+	reg      *agents.Registry
+	bus      *agents.Bus
+	overlay  *repoindex.Overlay
+	planner  *Planner
+	executor *Executor
+	memory   *macro.Memory
+	iface    *agents.Port
+	exec     *agents.Port
+	seq      atomic.Uint64
+	cancel   context.CancelFunc
+	records  sync.WaitGroup // task records on their way to the Memory agent
+	recCh    chan agents.TaskRecord
+	recDone  chan struct{}
+}
+
+// New builds and starts a kernel.
+func New(opts Options) (*Kernel, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Parallelism <= 0 {
+		opts.Parallelism = runtime.GOMAXPROCS(0)
+	}
+	if opts.MicroIdle <= 0 {
+		opts.MicroIdle = 10 * time.Minute
+	}
+	if opts.TaskHistory <= 0 {
+		opts.TaskHistory = 200
+	}
+	keys, err := agents.NewKeyring(opts.Secret)
+	if err != nil {
+		return nil, err
+	}
+	k := &Kernel{
+		log:     opts.Logger,
+		reg:     agents.NewRegistry(keys),
+		overlay: repoindex.NewOverlay(),
+		memory:  macro.NewMemory(opts.TaskHistory),
+	}
+	notUnderstood := agents.AgentFunc(func(_ context.Context, m *agents.Message) (*agents.Message, error) {
+		return m.NewReply(agents.NotUnderstood, []byte(string(m.Receiver)+" takes no requests on the bus")), nil
+	})
+	k.planner = NewPlanner(k.reg)
+	for _, a := range []struct {
+		id    agents.ID
+		agent agents.Agent
+		caps  []agents.CapabilitySpec
+	}{
+		{InterfaceID, notUnderstood, nil},
+		{PlannerID, plannerAgent{k.planner}, nil},
+		{ExecutorID, notUnderstood, nil},
+		{macro.CriticID, &macro.Critic{Files: k.overlay}, []agents.CapabilitySpec{macro.VerifyEdits}},
+		{macro.MemoryID, k.memory, nil},
+	} {
+		if err := k.reg.Register(a.id, agents.Macro, a.agent, a.caps...); err != nil {
+			return nil, err
+		}
+	}
+	k.bus, err = agents.NewBus(agents.BusOptions{Registry: k.reg, Transport: opts.Transport, Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+	if k.iface, err = k.bus.Port(InterfaceID); err != nil {
+		return nil, err
+	}
+	if k.exec, err = k.bus.Port(ExecutorID); err != nil {
+		return nil, err
+	}
+	k.executor, err = NewExecutor(ExecutorOptions{
+		Port: k.exec, Parallelism: opts.Parallelism, StepTimeout: opts.StepTimeout,
+		Attempts: opts.Attempts, Logger: opts.Logger,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if opts.Agents != nil {
+		if err := opts.Agents(k); err != nil {
+			k.bus.Close()
+			return nil, fmt.Errorf("registering agents: %w", err)
+		}
+	}
+	k.recCh, k.recDone = make(chan agents.TaskRecord, 1024), make(chan struct{})
+	go k.recorder()
+	ctx, cancel := context.WithCancel(context.Background())
+	k.cancel = cancel
+	go k.reg.Reaper(ctx, opts.MicroIdle/4+time.Second, opts.MicroIdle)
+	return k, nil
+}
+
+// Close stops the kernel.
+func (k *Kernel) Close() error {
+	k.cancel()
+	close(k.recCh)
+	<-k.recDone
+	return k.bus.Close()
+}
+
+// Registry returns the agent registry.
+func (k *Kernel) Registry() *agents.Registry { return k.reg }
+
+// Bus returns the message bus.
+func (k *Kernel) Bus() *agents.Bus { return k.bus }
+
+// Planner returns the planner.
+func (k *Kernel) Planner() *Planner { return k.planner }
+
+// Overlay returns the workspace's open buffers.
+func (k *Kernel) Overlay() *repoindex.Overlay { return k.overlay }
+
+// Logger returns the kernel's logger.
+func (k *Kernel) Logger() *slog.Logger { return k.log }
+
+// Request is one editor or CLI request.
+type Request struct {
+	Kind    string
+	Inputs  Inputs
+	OnEvent func(Event) // progress, called from the executor's goroutine
+	// TaskID, when set, is used as the task's ID; otherwise one is made.
+	TaskID string
+}
+
+// Outcome is the result of a task.
+type Outcome struct {
+	Task    agents.TaskRecord
+	Outputs map[string]json.RawMessage // by step ID
+}
+
+// NewTaskID returns a fresh task ID.
+func (k *Kernel) NewTaskID() string {
+	return "t" + strconv.FormatUint(k.seq.Add(1), 10)
+}
+
+// Submit plans and runs a request as a task. The task is recorded, with its
+// per-step trace, whether it succeeds or not.
+func (k *Kernel) Submit(ctx context.Context, req Request) (*Outcome, error) {
+	id := req.TaskID
+	if id == "" {
+		id = k.NewTaskID()
+	}
+	rec := agents.TaskRecord{ID: id, Kind: req.Kind, Started: time.Now()}
+	plan, err := k.planner.Plan(req.Kind, req.Inputs)
+	var res *RunResult
+	if err == nil {
+		res, err = k.executor.Run(ctx, id, plan, req.Inputs, req.OnEvent)
+	}
+	rec.Duration = time.Since(rec.Started)
+	rec.Status = StatusOK
+	if res != nil {
+		rec.Steps = res.Trace
+	}
+	if err != nil {
+		rec.Status, rec.Error = StatusFailed, err.Error()
+		if ctx.Err() != nil {
+			rec.Status = StatusCancelled
+		}
+	}
+	k.record(rec)
+	if err != nil {
+		return nil, fmt.Errorf("task %s (%s): %w", id, req.Kind, err)
+	}
+	return &Outcome{Task: rec, Outputs: res.Outputs}, nil
+}
+
+// record queues rec for the Memory agent without delaying the request.
+func (k *Kernel) record(rec agents.TaskRecord) {
+	k.records.Add(1)
+	k.recCh <- rec
+}
+
+// recorder sends queued task records to the Memory agent, as many per
+// message as have queued up, until recCh is closed.
+func (k *Kernel) recorder() {
+	defer close(k.recDone)
+	batch := make([]agents.TaskRecord, 0, 64)
+	for rec := range k.recCh {
+		batch = append(batch[:0], rec)
+	drain:
+		for len(batch) < cap(batch) {
+			select {
+			case r, ok := <-k.recCh:
+				if !ok {
+					break drain
+				}
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		data, err := json.Marshal(batch)
+		if err == nil {
+			msg := &agents.Message{Performative: agents.Inform, Receiver: macro.MemoryID, ConversationID: batch[0].ID,
+				Ontology: agents.OntologyTaskRecord, Content: data}
+			_, err = k.exec.Send(context.Background(), msg)
+		}
+		if err != nil {
+			k.log.Error("recording tasks", "first", batch[0].ID, "n", len(batch), "err", err)
+		}
+		for range batch {
+			k.records.Done()
+		}
+	}
+}
+
+// Tasks returns the most recent task records, newest first, as the Memory
+// agent remembers them.
+func (k *Kernel) Tasks(ctx context.Context, limit int) ([]agents.TaskRecord, error) {
+	k.records.Wait()
+	q, _ := json.Marshal(agents.TasksQuery{Limit: limit})
+	reply, err := k.iface.Send(ctx, &agents.Message{Performative: agents.QueryRef, Receiver: macro.MemoryID,
+		ConversationID: k.NewTaskID(), Ontology: agents.OntologyTasks, Content: q})
+	if err != nil {
+		return nil, err
+	}
+	var out []agents.TaskRecord
+	if err := json.Unmarshal(reply.Content, &out); err != nil {
+		return nil, fmt.Errorf("tasks from %s: %w", reply.Sender, err)
+	}
+	return out, nil
+}
+
+// ErrNoOutput is returned when a task finished without the output asked for.
+var ErrNoOutput = errors.New("task produced no such output")
+
+// Output decodes the output of step into v.
+func (o *Outcome) Output(step string, v any) error {
+	raw, ok := o.Outputs[step]
+	if !ok {
+		return fmt.Errorf("task %s: step %q: %w", o.Task.ID, step, ErrNoOutput)
+	}
+	return json.Unmarshal(raw, v)
+}
