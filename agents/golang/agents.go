@@ -207,5 +207,6 @@ func convertResult(res *govet.Result, versions map[string]int32, keep func(*gove
 	return out
 }
 
-func pos(p govet.Position) agents.Pos { return agents.Pos{Offset: p.Offset, Line: p.Line, Column: p.Column} }
-
+func pos(p govet.Position) agents.Pos {
+	return agents.Pos{Offset: p.Offset, Line: p.Line, Column: p.Column}
+}
