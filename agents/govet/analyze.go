@@ -19,7 +19,7 @@ func (e *Engine) analyze(ctx context.Context, fset *token.FileSet, ov *overlayVi
 	for _, p := range pkgs {
 		convs[p.ID] = newConverter(fset, p, files, e.log)
 		if p.Types != nil && p.TypesInfo != nil && p.Fset != nil && p.TypesSizes != nil {
-			analyzable = append(analyzable, p)
+			analyzable = append(analyzable, withoutSourcelessImports(p))
 		}
 	}
 	if len(analyzable) > 0 && len(e.analyzers) > 0 {
@@ -57,4 +57,19 @@ func (e *Engine) analyze(ctx context.Context, fset *token.FileSet, ov *overlayVi
 		out[p.ID] = &pkgResult{id: p.ID, findings: mergeFindings(errs, found[p.ID])}
 	}
 	return out, nil
+}
+
+// withoutSourcelessImports returns p, or, when some of its imports were
+// loaded from export data (fastMode), a shallow copy without imports: the
+// checker would otherwise run fact-producing analyzers on packages that have
+// no syntax. The copy's analysis then sees no facts about dependencies.
+func withoutSourcelessImports(p *packages.Package) *packages.Package {
+	for _, imp := range p.Imports {
+		if imp.TypesInfo == nil {
+			cp := *p
+			cp.Imports = nil
+			return &cp
+		}
+	}
+	return p
 }

@@ -16,7 +16,7 @@ func (e *Engine) AnalyzeFiles(ctx context.Context, files []string, ov Overlay) (
 	if len(files) == 0 {
 		return nil, fmt.Errorf("%w: no files", ErrNoPatterns)
 	}
-	r, err := e.newRequest(ctx, ov)
+	r, err := e.newRequest(ctx, ov, true)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ type keyState struct {
 	dirSums map[dirSumKey]hashSum
 	modSums map[string]hashSum
 	keys    map[string]cacheKey
+	mode    byte // 1 for requests that load dependencies from export data
 }
 
 type dirSumKey struct {
@@ -164,6 +165,7 @@ func (ks *keyState) key(id string) (key cacheKey, ok bool, err error) {
 	h := sha256.New()
 	h.Write(ks.e.salt[:])
 	h.Write(ks.extra[:])
+	h.Write([]byte{ks.mode})
 	writeString(h, id)
 	for _, n := range closure {
 		writeString(h, n.id)

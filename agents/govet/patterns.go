@@ -23,7 +23,7 @@ func (e *Engine) AnalyzePatterns(ctx context.Context, patterns []string, ov Over
 			return nil, fmt.Errorf("%w: invalid pattern %q", ErrNoPatterns, p)
 		}
 	}
-	r, err := e.newRequest(ctx, ov)
+	r, err := e.newRequest(ctx, ov, false)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ type request struct {
 	owned   map[cacheKey]*flight // flights this request must complete
 	waits   []waitItem
 	waiting map[cacheKey]bool
+	fast    bool // load dependencies from export data (see fastMode)
 }
 
 type waitItem struct {
@@ -35,7 +36,7 @@ type waitItem struct {
 	origin string // query to retry with if the flight fails
 }
 
-func (e *Engine) newRequest(ctx context.Context, ov Overlay) (*request, error) {
+func (e *Engine) newRequest(ctx context.Context, ov Overlay, fast bool) (*request, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrCanceled, err)
 	}
@@ -47,6 +48,9 @@ func (e *Engine) newRequest(ctx context.Context, ov Overlay) (*request, error) {
 	if err != nil {
 		return nil, err
 	}
+	if fast {
+		ks.mode = 1 // results without dependency facts are cached apart
+	}
 	return &request{
 		e:       e,
 		ctx:     ctx,
@@ -56,6 +60,7 @@ func (e *Engine) newRequest(ctx context.Context, ov Overlay) (*request, error) {
 		results: make(map[string]*pkgResult),
 		owned:   make(map[cacheKey]*flight),
 		waiting: make(map[cacheKey]bool),
+		fast:    fast,
 	}, nil
 }
 
@@ -101,12 +106,37 @@ func (r *request) consider(id, origin string) (work bool, key cacheKey, keyed bo
 // are requested files whose containing variants are recorded.
 func (r *request) loadAndAnalyze(queries, memoFiles []string) error {
 	fset := token.NewFileSet()
-	roots, err := r.e.load(r.ctx, fullMode, fset, r.ov, queries)
-	r.res.Loads++
-	if err != nil {
-		return err
+	var roots []*packages.Package
+	var err error
+	if r.fast {
+		// The typed load sees only direct dependencies; a metadata load,
+		// run alongside, keeps the import graph (and so the cache keys)
+		// complete.
+		var meta []*packages.Package
+		var metaErr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			meta, metaErr = r.e.load(r.ctx, metaMode, token.NewFileSet(), r.ov, queries)
+		}()
+		roots, err = r.e.load(r.ctx, fastMode, fset, r.ov, queries)
+		<-done
+		r.res.Loads++ // one load round: two go list runs in parallel
+		if err == nil {
+			err = metaErr
+		}
+		if err != nil {
+			return err
+		}
+		r.e.updateGraph(meta)
+	} else {
+		roots, err = r.e.load(r.ctx, fullMode, fset, r.ov, queries)
+		r.res.Loads++
+		if err != nil {
+			return err
+		}
+		r.e.updateGraph(roots)
 	}
-	r.e.updateGraph(roots)
 	r.ks.forgetKeys()
 
 	fallback := make(map[string]string) // root ID -> requested file it contains

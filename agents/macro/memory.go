@@ -17,18 +17,18 @@ const MemoryID agents.ID = "macro/memory"
 // kernel: the records of the most recent tasks, which it receives as
 // informs and answers for as query-refs.
 type Memory struct {
-	mu   sync.Mutex // guards ring, next and full
-	ring []agents.TaskRecord
-	next int
-	full bool
+	max  int
+	mu   sync.Mutex // guards recs
+	recs []agents.TaskRecord
 }
 
-// NewMemory returns a Memory agent that keeps the last n task records.
+// NewMemory returns a Memory agent that keeps the n most recent task
+// records (by start time).
 func NewMemory(n int) *Memory {
 	if n <= 0 {
 		n = 100
 	}
-	return &Memory{ring: make([]agents.TaskRecord, n)}
+	return &Memory{max: n, recs: make([]agents.TaskRecord, 0, n)}
 }
 
 // HandleMessage implements agents.Agent.
@@ -55,32 +55,33 @@ func (m *Memory) HandleMessage(ctx context.Context, msg *agents.Message) (*agent
 	return msg.NewReply(agents.NotUnderstood, []byte("memory: unknown ontology "+msg.Ontology)), nil
 }
 
+// add keeps rec, evicting the record that started first when full.
 func (m *Memory) add(rec agents.TaskRecord) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.ring[m.next] = rec
-	m.next = (m.next + 1) % len(m.ring)
-	if m.next == 0 {
-		m.full = true
+	if len(m.recs) < m.max {
+		m.recs = append(m.recs, rec)
+		return
+	}
+	oldest := 0
+	for i := range m.recs {
+		if m.recs[i].Started.Before(m.recs[oldest].Started) {
+			oldest = i
+		}
+	}
+	if rec.Started.After(m.recs[oldest].Started) {
+		m.recs[oldest] = rec
 	}
 }
 
 // Recent returns up to limit task records, newest first (limit <= 0: all).
 func (m *Memory) Recent(limit int) []agents.TaskRecord {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	n := m.next
-	if m.full {
-		n = len(m.ring)
-	}
-	if limit <= 0 || limit > n {
-		limit = n
-	}
-	out := make([]agents.TaskRecord, 0, n)
-	for i := 1; i <= n; i++ {
-		out = append(out, m.ring[(m.next-i+len(m.ring))%len(m.ring)])
-	}
-	// Records arrive in the order tasks finished; list them by start.
+	out := slices.Clone(m.recs)
+	m.mu.Unlock()
 	slices.SortStableFunc(out, func(a, b agents.TaskRecord) int { return b.Started.Compare(a.Started) })
-	return out[:limit]
+	if limit > 0 && limit < len(out) {
+		out = out[:limit]
+	}
+	return out
 }
