@@ -42,7 +42,7 @@ func TestCriticVerifiesAndVetoes(t *testing.T) {
 	fs := files{"/w/a.go": {src, 4}}
 	c := &Critic{Files: fs}
 	finding := agents.Finding{File: "/w/a.go", Analyzer: "assign"}
-	del := agents.Edit{File: "/w/a.go", Start: 24, End: 31} // "\tx = x\n"
+	del := agents.Edit{File: "/w/a.go", Start: 24, End: 31}  // "\tx = x\n"
 	breaks := agents.Edit{File: "/w/a.go", Start: 0, End: 7} // "package"
 	in := agents.FixSet{Fixes: []agents.FixCandidate{
 		{Title: "good", Finding: finding, Version: 4, Edits: []agents.Edit{del}},
