@@ -405,3 +405,5 @@ func TestDiagnosticsFollowTheLatestEdit(t *testing.T) {
 	}
 	e.awaitDiagnostics("a.go", 6, 5)
 }
+
+func protocolURI(path string) uri.URI { return uri.File(path) }

@@ -1,6 +1,7 @@
 package golang
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -68,6 +69,35 @@ type shared struct {
 	log    *slog.Logger
 }
 
+// maxBuffer is the largest open buffer handed to the analysis engine.
+const maxBuffer = govet.DefaultMaxFileBytes
+
+// dropUnusable removes from overlay the open buffers that cannot be Go
+// source (NUL bytes) or are too large to analyse, so that one such buffer
+// does not stop the analysis of every other file. It returns why each was
+// dropped.
+func (s *shared) dropUnusable(overlay map[string][]byte) map[string]string {
+	var dropped map[string]string
+	for path, content := range overlay {
+		reason := ""
+		switch {
+		case len(content) > maxBuffer:
+			reason = fmt.Sprintf("the buffer has %d bytes, more than the %d aios analyses", len(content), maxBuffer)
+		case bytes.IndexByte(content, 0) >= 0:
+			reason = "the buffer contains NUL bytes: it is not Go source"
+		default:
+			continue
+		}
+		if dropped == nil {
+			dropped = make(map[string]string)
+		}
+		dropped[path] = reason
+		delete(overlay, path)
+		s.log.Warn("open buffer left out of analysis", "path", path, "reason", reason)
+	}
+	return dropped
+}
+
 // diagnoseAgent is the Diagnose meso agent. For a document it asks the
 // document's micro agent; for a lint it analyses the package patterns
 // itself, in one load.
@@ -106,6 +136,7 @@ func (d *diagnoseAgent) HandleMessage(ctx context.Context, msg *agents.Message) 
 			return nil, err
 		}
 		overlay, versions := d.files.SnapshotVersions()
+		d.dropUnusable(overlay)
 		res, err := d.engine.AnalyzePatterns(ctx, patterns, overlay)
 		if err != nil {
 			return nil, err
@@ -130,6 +161,9 @@ func (f *fileAgent) HandleMessage(ctx context.Context, msg *agents.Message) (*ag
 	version, open := versions[f.path]
 	if !open {
 		version = -1
+	}
+	if reason, bad := f.dropUnusable(overlay)[f.path]; bad {
+		return msg.NewReply(agents.Refuse, []byte(f.path+": "+reason)), nil
 	}
 	res, err := f.engine.AnalyzeFiles(ctx, []string{f.path}, overlay)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -53,13 +54,25 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		return exitUsage, err
 	}
 	cwd, _ := os.Getwd()
+	var patternErrs []string
+	findings := 0
 	for _, f := range set.Findings {
+		if f.File == "" {
+			// An error about the patterns themselves (no such directory,
+			// no matching package): the command line is wrong.
+			patternErrs = append(patternErrs, f.Message)
+			continue
+		}
+		findings++
 		f.File = relative(cwd, f.File)
 		fmt.Fprintln(stdout, f.String())
 	}
+	if len(patternErrs) > 0 {
+		return exitUsage, errors.New(strings.Join(patternErrs, "\n"))
+	}
 	fmt.Fprintf(stderr, "aios lint: %d findings in %d packages (task %s, %v)\n",
-		len(set.Findings), len(set.Packages), out.Task.ID, time.Since(start).Round(time.Millisecond))
-	if len(set.Findings) > 0 {
+		findings, len(set.Packages), out.Task.ID, time.Since(start).Round(time.Millisecond))
+	if findings > 0 {
 		return exitFindings, nil
 	}
 	return exitOK, nil
