@@ -29,12 +29,15 @@ build: deps
 run: build
 	./$(BIN) lint ./...
 
-# Debian packages the tests use: Neovim drives the real-editor test.
+# Debian packages the tests use: Neovim drives the real-editor test, Node.js
+# and npm the VS Code protocol test.
+TEST_DEBS := $(if $(shell command -v nvim),,neovim) $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
 test-deps:
-	@command -v nvim >/dev/null 2>&1 || { \
-		echo "installing neovim (needed by the editor end-to-end test)"; \
+	@if [ -n "$(strip $(TEST_DEBS))" ]; then \
+		echo "installing $(strip $(TEST_DEBS)) (needed by the editor end-to-end tests)"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim; }
+		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS); \
+	fi
 
 test: deps test-deps build test-go fuzz-short
 

@@ -241,3 +241,26 @@ func TestPerformativeNames(t *testing.T) {
 		t.Fatal("unknown performative accepted")
 	}
 }
+
+// BenchmarkRequestReply is one signed request and its signed reply through
+// the in-process transport: two Ed25519 signatures and two verifications.
+func BenchmarkRequestReply(b *testing.B) {
+	keys, _ := NewKeyring(nil)
+	reg := NewRegistry(keys)
+	_ = reg.Register("macro/executor", Macro, AgentFunc(func(context.Context, *Message) (*Message, error) { return nil, nil }))
+	_ = reg.Register("meso/nop", Meso, AgentFunc(func(_ context.Context, m *Message) (*Message, error) {
+		return m.NewReply(Inform, nil), nil
+	}))
+	bus, err := NewBus(BusOptions{Registry: reg})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, _ := bus.Port("macro/executor")
+	content := []byte(`{"task":"t1","step":"diagnose","inputs":{"document":{"path":"/w/a.go","version":3}}}`)
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := p.Request(ctx, "meso/nop", "c", OntologyStep, content); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

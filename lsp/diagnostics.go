@@ -44,7 +44,11 @@ func (s *Server) scheduleDiagnostics(docs ...*document) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		s.diag[u] = &diagPass{cancel: cancel}
-		go s.runDiagnostics(ctx, d, s.debounce)
+		s.passes.Add(1)
+		go func() {
+			defer s.passes.Done()
+			s.runDiagnostics(ctx, d, s.debounce)
+		}()
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -15,7 +16,8 @@ import (
 // kernel, and advertises what aios really does.
 func (s *Server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	var init InitOptions
-	if len(params.InitializationOptions) > 0 && string(params.InitializationOptions) != "null" {
+	// Clients that encode an empty table as [] (Neovim's Lua) mean "none".
+	if opts := strings.TrimSpace(string(params.InitializationOptions)); opts != "" && opts != "null" && opts != "[]" {
 		if err := json.Unmarshal(params.InitializationOptions, &init); err != nil {
 			return nil, invalidParams("initializationOptions: %v", err)
 		}

@@ -67,6 +67,7 @@ type Server struct {
 	progress  map[string]context.CancelFunc
 	inflight  map[jsonrpc2.ID]context.CancelFunc // running requests, for $/cancelRequest
 	exited    chan struct{}
+	passes    sync.WaitGroup // running diagnostics passes; Add under mu while kernel != nil
 }
 
 type serverState int
@@ -281,6 +282,7 @@ func (s *Server) shutdownKernel() {
 		c()
 	}
 	s.mu.Unlock()
+	s.passes.Wait() // cancelled above; none starts once kernel is nil
 	if k != nil {
 		k.Close()
 	}

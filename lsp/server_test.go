@@ -407,3 +407,38 @@ func TestDiagnosticsFollowTheLatestEdit(t *testing.T) {
 }
 
 func protocolURI(path string) uri.URI { return uri.File(path) }
+
+// Shutdown while diagnostics passes run, repeatedly: no crash, exit 0.
+func TestShutdownDuringDiagnostics(t *testing.T) {
+	dir := writeModule(t, map[string]string{"a.go": selfAssign})
+	for i := range 10 {
+		exit := make(chan int, 1)
+		srv := newServer(t, exit)
+		a, b := net.Pipe()
+		ctx, cancel := context.WithCancel(context.Background())
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ctx, a) }()
+		ed := lsptest.Connect(ctx, b)
+		u := uri.URI(uri.File(filepath.Join(dir, "a.go")))
+		if _, err := ed.Initialize(ctx, dir, lsptest.PushCaps(), []any{}); err != nil {
+			t.Fatalf("run %d: initialize with [] options: %v", i, err)
+		}
+		_ = ed.Server.DidOpen(ctx, &protocol.DidOpenTextDocumentParams{TextDocument: protocol.TextDocumentItem{URI: u, LanguageID: "go", Version: 1, Text: selfAssign}})
+		_ = ed.Server.DidChange(ctx, &protocol.DidChangeTextDocumentParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: u}, Version: 2},
+			ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: selfAssign + "\n"}},
+		})
+		if err := ed.Server.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_ = ed.Server.Exit(ctx)
+		if code := <-exit; code != 0 {
+			t.Fatalf("run %d: exit status %d", i, code)
+		}
+		if err := <-served; err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		ed.Close()
+		cancel()
+	}
+}

@@ -282,3 +282,38 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 	b.ReportMetric(float64(slices[len(slices)*99/100].Microseconds()), "p99-µs")
 	b.ReportMetric(float64(slices[len(slices)-1].Microseconds()), "max-µs")
 }
+
+func TestCloseWhileTasksRun(t *testing.T) {
+	started := make(chan struct{})
+	release := make(chan struct{})
+	k, err := New(Options{Agents: func(k *Kernel) error {
+		return k.Registry().Register("meso/diagnose", agents.Meso, agents.AgentFunc(func(ctx context.Context, m *agents.Message) (*agents.Message, error) {
+			close(started)
+			<-release
+			return m.NewReply(agents.Inform, []byte(`{}`)), nil
+		}), agents.CapabilitySpec{Name: "diagnose", Requires: []string{"document"}, Provides: "findings"})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := k.Submit(context.Background(), Request{Kind: KindDiagnose, Inputs: Inputs{"document": json.RawMessage(`{}`)}})
+		done <- err
+	}()
+	<-started
+	closed := make(chan struct{})
+	go func() { k.Close(); close(closed) }()
+	close(release)
+	<-closed
+	<-done // finished, whatever its outcome: no panic, no deadlock
+	if _, err := k.Submit(context.Background(), Request{Kind: KindDiagnose}); !errors.Is(err, ErrKernelClosed) {
+		t.Fatalf("submit after close: %v", err)
+	}
+	if _, err := k.Tasks(context.Background(), 5); !errors.Is(err, ErrKernelClosed) {
+		t.Fatalf("tasks after close: %v", err)
+	}
+	if err := k.Close(); err != nil {
+		t.Fatalf("second close: %v", err)
+	}
+}

@@ -54,10 +54,22 @@ type Kernel struct {
 	exec     *agents.Port
 	seq      atomic.Uint64
 	cancel   context.CancelFunc
-	records  sync.WaitGroup // task records on their way to the Memory agent
-	recCh    chan agents.TaskRecord
+	recCh    chan recItem // task records on their way to the Memory agent
 	recDone  chan struct{}
+
+	mu     sync.RWMutex // guards closed; held for reading while sending on recCh
+	closed bool
 }
+
+// recItem is a task record for the Memory agent, or (flushed set) a marker
+// that is closed once every record queued before it has been delivered.
+type recItem struct {
+	rec     agents.TaskRecord
+	flushed chan struct{}
+}
+
+// ErrKernelClosed is returned by requests to a closed kernel.
+var ErrKernelClosed = errors.New("kernel closed")
 
 // New builds and starts a kernel.
 func New(opts Options) (*Kernel, error) {
@@ -125,7 +137,7 @@ func New(opts Options) (*Kernel, error) {
 			return nil, fmt.Errorf("registering agents: %w", err)
 		}
 	}
-	k.recCh, k.recDone = make(chan agents.TaskRecord, 1024), make(chan struct{})
+	k.recCh, k.recDone = make(chan recItem, 1024), make(chan struct{})
 	go k.recorder()
 	ctx, cancel := context.WithCancel(context.Background())
 	k.cancel = cancel
@@ -133,10 +145,18 @@ func New(opts Options) (*Kernel, error) {
 	return k, nil
 }
 
-// Close stops the kernel.
+// Close stops the kernel. Requests still running may finish; new ones
+// fail with ErrKernelClosed.
 func (k *Kernel) Close() error {
-	k.cancel()
+	k.mu.Lock()
+	if k.closed {
+		k.mu.Unlock()
+		return nil
+	}
+	k.closed = true
 	close(k.recCh)
+	k.mu.Unlock()
+	k.cancel()
 	<-k.recDone
 	return k.bus.Close()
 }
@@ -179,6 +199,12 @@ func (k *Kernel) NewTaskID() string {
 // Submit plans and runs a request as a task. The task is recorded, with its
 // per-step trace, whether it succeeds or not.
 func (k *Kernel) Submit(ctx context.Context, req Request) (*Outcome, error) {
+	k.mu.RLock()
+	closed := k.closed
+	k.mu.RUnlock()
+	if closed {
+		return nil, ErrKernelClosed
+	}
 	id := req.TaskID
 	if id == "" {
 		id = k.NewTaskID()
@@ -200,17 +226,23 @@ func (k *Kernel) Submit(ctx context.Context, req Request) (*Outcome, error) {
 			rec.Status = StatusCancelled
 		}
 	}
-	k.record(rec)
+	k.enqueue(recItem{rec: rec})
 	if err != nil {
 		return nil, fmt.Errorf("task %s (%s): %w", id, req.Kind, err)
 	}
 	return &Outcome{Task: rec, Outputs: res.Outputs}, nil
 }
 
-// record queues rec for the Memory agent without delaying the request.
-func (k *Kernel) record(rec agents.TaskRecord) {
-	k.records.Add(1)
-	k.recCh <- rec
+// enqueue hands it to the recorder without delaying the request; after
+// Close it reports false and drops it.
+func (k *Kernel) enqueue(it recItem) bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	if k.closed {
+		return false
+	}
+	k.recCh <- it
+	return true
 }
 
 // recorder sends queued task records to the Memory agent, as many per
@@ -218,39 +250,62 @@ func (k *Kernel) record(rec agents.TaskRecord) {
 func (k *Kernel) recorder() {
 	defer close(k.recDone)
 	batch := make([]agents.TaskRecord, 0, 64)
-	for rec := range k.recCh {
-		batch = append(batch[:0], rec)
+	var flushes []chan struct{}
+	send := func() {
+		if len(batch) > 0 {
+			data, err := json.Marshal(batch)
+			if err == nil {
+				msg := &agents.Message{Performative: agents.Inform, Receiver: macro.MemoryID, ConversationID: batch[0].ID,
+					Ontology: agents.OntologyTaskRecord, Content: data}
+				_, err = k.exec.Send(context.Background(), msg)
+			}
+			if err != nil {
+				k.log.Error("recording tasks", "first", batch[0].ID, "n", len(batch), "err", err)
+			}
+		}
+		for _, f := range flushes {
+			close(f)
+		}
+		batch, flushes = batch[:0], flushes[:0]
+	}
+	for it := range k.recCh {
+		k.collect(it, &batch, &flushes)
 	drain:
 		for len(batch) < cap(batch) {
 			select {
-			case r, ok := <-k.recCh:
+			case it, ok := <-k.recCh:
 				if !ok {
 					break drain
 				}
-				batch = append(batch, r)
+				k.collect(it, &batch, &flushes)
 			default:
 				break drain
 			}
 		}
-		data, err := json.Marshal(batch)
-		if err == nil {
-			msg := &agents.Message{Performative: agents.Inform, Receiver: macro.MemoryID, ConversationID: batch[0].ID,
-				Ontology: agents.OntologyTaskRecord, Content: data}
-			_, err = k.exec.Send(context.Background(), msg)
-		}
-		if err != nil {
-			k.log.Error("recording tasks", "first", batch[0].ID, "n", len(batch), "err", err)
-		}
-		for range batch {
-			k.records.Done()
-		}
+		send()
 	}
+}
+
+func (k *Kernel) collect(it recItem, batch *[]agents.TaskRecord, flushes *[]chan struct{}) {
+	if it.flushed != nil {
+		*flushes = append(*flushes, it.flushed)
+		return
+	}
+	*batch = append(*batch, it.rec)
 }
 
 // Tasks returns the most recent task records, newest first, as the Memory
 // agent remembers them.
 func (k *Kernel) Tasks(ctx context.Context, limit int) ([]agents.TaskRecord, error) {
-	k.records.Wait()
+	flushed := make(chan struct{})
+	if !k.enqueue(recItem{flushed: flushed}) {
+		return nil, ErrKernelClosed
+	}
+	select {
+	case <-flushed:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	q, _ := json.Marshal(agents.TasksQuery{Limit: limit})
 	reply, err := k.iface.Send(ctx, &agents.Message{Performative: agents.QueryRef, Receiver: macro.MemoryID,
 		ConversationID: k.NewTaskID(), Ontology: agents.OntologyTasks, Content: q})

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"go/format"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// e2eSource is the file the editor tests open: go vet's assign analyzer
+// reports the self-assignment and offers a fix that removes it.
+const e2eSource = `package e2e
+
+// Double returns twice x.
+func Double(x int) int {
+	x = x
+	return x * 2
+}
+`
+
+// aiosBinary returns the aios binary under test: $AIOS_TEST_BIN (set by
+// `make test`), or one built into a temporary directory.
+func aiosBinary(t *testing.T) string {
+	t.Helper()
+	if bin := os.Getenv("AIOS_TEST_BIN"); bin != "" {
+		if st, err := os.Stat(bin); err != nil || st.IsDir() {
+			t.Fatalf("AIOS_TEST_BIN=%s is not a binary (%v): run `make build` or unset it", bin, err)
+		}
+		return bin
+	}
+	bin := filepath.Join(t.TempDir(), "aios")
+	start := time.Now()
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("building aios: %v\n%s", err, out)
+	}
+	t.Logf("built %s in %v", bin, time.Since(start).Round(time.Millisecond))
+	return bin
+}
+
+// writeE2EModule writes a Go module with e2eSource and returns the path of
+// the Go file.
+func writeE2EModule(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"go.mod": "module example.com/e2e\n\ngo 1.26\n",
+		"e2e.go": e2eSource,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "e2e.go")
+}
+
+// repoFile returns the absolute path of a file of this repository.
+func repoFile(t *testing.T, rel string) string {
+	t.Helper()
+	p, err := filepath.Abs(filepath.Join("..", "..", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	return p
+}
+
+// checkFixed asserts that the quick fix removed the self-assignment and
+// left a well-formed, gofmt-clean file.
+func checkFixed(t *testing.T, path string) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(got, []byte("x = x")) {
+		t.Errorf("%s still has the self-assignment:\n%s", path, got)
+	}
+	if !bytes.Contains(got, []byte("return x * 2")) {
+		t.Errorf("%s lost more than the self-assignment:\n%s", path, got)
+	}
+	formatted, err := format.Source(got)
+	if err != nil {
+		t.Errorf("%s no longer parses: %v\n%s", path, err, got)
+	} else if !bytes.Equal(formatted, got) {
+		t.Errorf("%s is not gofmt-clean after the fix:\n%s", path, got)
+	}
+}
+
+// TestE2ENeovim drives the Neovim plugin (editors/nvim) in a headless
+// Neovim against the aios binary: push diagnostics, a quick fix through
+// codeAction and codeAction/resolve, :AiosTasks, :AiosLint and a clean
+// shutdown. The Lua side is editors/nvim/test/e2e.lua.
+func TestE2ENeovim(t *testing.T) {
+	nvim, err := exec.LookPath("nvim")
+	if err != nil {
+		t.Fatal("nvim not found: run `make test-deps` or `apt-get install -y neovim`")
+	}
+	bin := aiosBinary(t)
+	script := repoFile(t, "editors/nvim/test/e2e.lua")
+	file := writeE2EModule(t)
+
+	// Keep Neovim's logs and state out of the user's home. Go derives its
+	// build cache from XDG_CACHE_HOME, so pin it first.
+	home := t.TempDir()
+	env := os.Environ()
+	if os.Getenv("GOCACHE") == "" {
+		out, err := exec.Command("go", "env", "GOCACHE").Output()
+		if err != nil {
+			t.Fatalf("go env GOCACHE: %v", err)
+		}
+		env = append(env, "GOCACHE="+strings.TrimSpace(string(out)))
+	}
+	env = append(env,
+		"XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+		"XDG_STATE_HOME="+filepath.Join(home, "state"),
+		"XDG_DATA_HOME="+filepath.Join(home, "data"),
+		"AIOS_E2E_BIN="+bin,
+		"AIOS_E2E_FILE="+file,
+	)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n",
+		"-c", "luafile "+script)
+	cmd.Dir = filepath.Dir(file)
+	cmd.Env = env
+	cmd.WaitDelay = 5 * time.Second // nvim killed, its children may hold the pipes
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	elapsed := time.Since(start).Round(time.Millisecond)
+	if err != nil {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			t.Errorf("nvim did not finish in time and was killed")
+		}
+		t.Fatalf("nvim failed after %v: %v\n--- nvim output ---\n%s%s", elapsed, err, out, lspLog(home))
+	}
+	t.Logf("nvim passed in %v:\n%s", elapsed, out)
+	checkFixed(t, file)
+}
+
+// lspLog returns Neovim's LSP log (with the server's stderr) under the
+// isolated XDG directories, for failure messages.
+func lspLog(home string) string {
+	for _, p := range []string{
+		filepath.Join(home, "cache", "nvim", "lsp.log"), // Neovim 0.7-0.9
+		filepath.Join(home, "state", "nvim", "lsp.log"), // Neovim 0.10+
+	} {
+		if data, err := os.ReadFile(p); err == nil {
+			const max = 16 << 10
+			if len(data) > max {
+				data = data[len(data)-max:]
+			}
+			return "--- " + p + " ---\n" + string(data)
+		}
+	}
+	return ""
+}
