@@ -17,16 +17,16 @@ type Meter struct {
 
 // BackendStats are one backend's counters.
 type BackendStats struct {
-	Backend      string           `json:"backend"`
-	Requests     int              `json:"requests"`
-	Errors       int              `json:"errors"`
-	ErrorsByKind map[string]int   `json:"errorsByKind,omitempty"`
-	TokensIn     int              `json:"tokensIn"`
-	TokensOut    int              `json:"tokensOut"`
-	Embedded     int              `json:"embedded"` // texts embedded
-	Latency      LatencySummary   `json:"latency"`
-	LastError    string           `json:"lastError,omitempty"`
-	LastUsed     time.Time        `json:"lastUsed"`
+	Backend      string          `json:"backend"`
+	Requests     int             `json:"requests"`
+	Errors       int             `json:"errors"`
+	ErrorsByKind map[string]int  `json:"errorsByKind,omitempty"`
+	TokensIn     int             `json:"tokensIn"`
+	TokensOut    int             `json:"tokensOut"`
+	Embedded     int             `json:"embedded"` // texts embedded
+	Latency      LatencySummary  `json:"latency"`
+	LastError    string          `json:"lastError,omitempty"`
+	LastUsed     time.Time       `json:"lastUsed"`
 	latencies    []time.Duration // ring of recent latencies for percentiles
 	next         int
 }

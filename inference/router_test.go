@@ -46,10 +46,10 @@ func (s *scripted) Generate(ctx context.Context, req *Request, emit func(Chunk) 
 func (s *scripted) Embed(context.Context, []string) ([][]float32, error) {
 	return nil, fmt.Errorf("%s: %w", s.id, ErrNotSupported)
 }
-func (s *scripted) MaxContextTokens() int                    { return s.ctxTokens }
-func (s *scripted) EstimatedLatency(*Request) time.Duration  { return s.latency }
-func (s *scripted) IsAvailable() bool                        { return !s.down }
-func (s *scripted) BackendID() string                        { return s.id }
+func (s *scripted) MaxContextTokens() int                   { return s.ctxTokens }
+func (s *scripted) EstimatedLatency(*Request) time.Duration { return s.latency }
+func (s *scripted) IsAvailable() bool                       { return !s.down }
+func (s *scripted) BackendID() string                       { return s.id }
 func (s *scripted) HealthCheck(context.Context) error {
 	if s.down {
 		return ErrTransport
