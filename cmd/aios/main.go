@@ -2,6 +2,7 @@
 //
 //	aios lsp [--listen tcp:ADDR|unix:PATH]   serve LSP on stdio (or a socket, for debugging)
 //	aios lint [-C DIR] [-tests=false] [packages]   run the analysis agents and print findings
+//	aios model pull URL [--sha256 HEX] [--dir DIR]   download a model
 //	aios version
 //
 // Environment: AIOS_LOG_LEVEL (debug, info, warn, error) sets the level of
@@ -43,10 +44,13 @@ Usage:
   aios lsp [--listen tcp:ADDR|unix:PATH]  serve the Language Server Protocol (stdio by default)
   aios lint [-C DIR] [-tests=false] [packages]
                                           analyse Go packages (default ./...) and print findings
+  aios model pull URL [--sha256 HEX] [--dir DIR]
+                                          download a GGUF model (resumable, verified)
   aios version                            print the version
 
 Environment:
   AIOS_LOG_LEVEL  debug, info, warn or error (logs go to stderr)
+  AIOS_MODEL_DIR  where models are pulled to
 `
 
 func main() {
@@ -69,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runLSP(ctx, args[1:], stdin, stdout, stderr)
 	case "lint":
 		code, err = runLint(ctx, args[1:], stdout, stderr)
+	case "model":
+		err = runModel(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "aios", version)
 	case "help", "-h", "--help", "-help":
