@@ -59,17 +59,35 @@ func (e *Engine) analyze(ctx context.Context, fset *token.FileSet, ov *overlayVi
 	return out, nil
 }
 
-// withoutSourcelessImports returns p, or, when some of its imports were
-// loaded from export data (fastMode), a shallow copy without imports: the
-// checker would otherwise run fact-producing analyzers on packages that have
-// no syntax. The copy's analysis then sees no facts about dependencies.
+// withoutSourcelessImports returns p, or, when some package it depends on
+// has no complete syntax and type information (loaded from export data, or
+// type-checked without function bodies, as AnalyzeFiles does), a shallow
+// copy without imports: the checker would otherwise run fact-producing
+// analyzers on packages they cannot analyse (they panic on missing type
+// information, failing the analyzer on p too). The copy's analysis then
+// sees no facts about dependencies.
 func withoutSourcelessImports(p *packages.Package) *packages.Package {
-	for _, imp := range p.Imports {
-		if imp.TypesInfo == nil {
-			cp := *p
-			cp.Imports = nil
-			return &cp
+	complete := true
+	seen := make(map[*packages.Package]bool)
+	var visit func(q *packages.Package)
+	visit = func(q *packages.Package) {
+		for _, imp := range q.Imports {
+			if !complete || seen[imp] {
+				continue
+			}
+			seen[imp] = true
+			if imp.TypesInfo == nil {
+				complete = false
+				return
+			}
+			visit(imp)
 		}
 	}
-	return p
+	visit(p)
+	if complete {
+		return p
+	}
+	cp := *p
+	cp.Imports = nil
+	return &cp
 }

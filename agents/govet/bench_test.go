@@ -24,7 +24,8 @@ func netHTTPEngine(b *testing.B) (*Engine, string, []byte) {
 
 // BenchmarkAnalyzeNetHTTP measures a cache miss on net/http: every
 // iteration overlays server.go with a different trailing comment, so the
-// package is loaded (with all dependencies, from source) and analysed.
+// package is loaded, type-checked from source against its dependencies'
+// export data, and analysed.
 func BenchmarkAnalyzeNetHTTP(b *testing.B) {
 	e, file, content := netHTTPEngine(b)
 	ctx := context.Background()
@@ -86,6 +87,38 @@ func BenchmarkAnalyzeCachedModule(b *testing.B) {
 		}
 		if res.Cached != 1 || res.Loads != 0 {
 			b.Fatalf("want a cache hit without loading, got %s", counts(res))
+		}
+	}
+}
+
+// BenchmarkAnalyzeEditModule measures a cache miss in a small module
+// package, as when an editor sends every keystroke.
+func BenchmarkAnalyzeEditModule(b *testing.B) {
+	dir := writeModule(b, map[string]string{
+		"a.go": "package m\n\nimport \"fmt\"\n\nfunc F() { fmt.Println(\"a\") }\n",
+		"b.go": "package m\n\nimport \"strings\"\n\nfunc G(s string) string { return strings.ToUpper(s) }\n",
+	})
+	e := newEngine(b, Options{Dir: dir})
+	file := filepath.Join(dir, "a.go")
+	content, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.AnalyzeFiles(ctx, []string{file}, nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		ov := Overlay{file: append(content[:len(content):len(content)], fmt.Sprintf("\n// edit %d\n", i)...)}
+		res, err := e.AnalyzeFiles(ctx, []string{file}, ov)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Analyzed != 1 || res.Cached != 0 {
+			b.Fatalf("want a cache miss, got %s", counts(res))
 		}
 	}
 }

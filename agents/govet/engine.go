@@ -19,8 +19,9 @@ import (
 )
 
 // Engine runs analyses and caches their results. It is safe for concurrent
-// use. Lock order: mu and runsMu are never held together, and neither is
-// held while loading, analysing or hashing files (hasher has its own lock).
+// use. Lock order: mu, runsMu and exports.mu are never held together, and
+// none is held while loading, analysing, decoding or hashing files (hasher
+// has its own lock).
 type Engine struct {
 	opts      Options
 	log       *slog.Logger
@@ -36,6 +37,11 @@ type Engine struct {
 
 	runsMu sync.Mutex // guards runs
 	runs   map[*token.FileSet]*runInfo
+
+	exports *exportCache // dependency export data (see exportdata.go)
+	// noDirect makes AnalyzeFiles load with go/packages (fastMode) as
+	// before the direct loader existed; for tests comparing the two.
+	noDirect bool
 
 	mu      sync.Mutex // guards the fields below
 	nodes   map[string]*node
@@ -67,6 +73,7 @@ func New(opts Options) (*Engine, error) {
 		memo:    make(map[string]memoEntry),
 		cache:   newLRU(o.CacheEntries),
 		flights: make(map[cacheKey]*flight),
+		exports: newExportCache(),
 	}
 	e.env = append(os.Environ(), "GOPACKAGESDRIVER=off")
 	e.env = append(e.env, o.Env...)

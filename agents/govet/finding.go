@@ -29,8 +29,8 @@ type Result struct {
 	Shared int
 	// Analyzed counts root packages (re)analysed by this call.
 	Analyzed int
-	// Loads counts go/packages loads (go command invocations) made by this
-	// call; 0 means the request was answered without running go.
+	// Loads counts the load rounds made by this call (each runs one or a
+	// few go commands); 0 means the request was answered without running go.
 	Loads int
 }
 

@@ -22,7 +22,10 @@ import (
 // also run on dependencies); fastMode type-checks only the requested
 // packages from source and takes their dependencies' types from export
 // data, several times faster, at the price of facts about dependencies
-// (for example printf wrappers declared in another package).
+// (for example printf wrappers declared in another package). AnalyzeFiles
+// does what fastMode does with its own loader (direct.go), which does not
+// compile the requested packages as go list -export does; fastMode remains
+// its fallback.
 const (
 	metaMode = packages.NeedName | packages.NeedFiles | packages.NeedImports |
 		packages.NeedDeps | packages.NeedModule
@@ -84,6 +87,17 @@ func (e *Engine) load(ctx context.Context, mode packages.LoadMode, fset *token.F
 		}
 		seen[p.ID] = true
 		roots = append(roots, p)
+	}
+	if mode == fastMode {
+		// Dependencies that go/packages type-checked from source did not
+		// have their function bodies checked: drop their incomplete type
+		// information, so that analysis treats them like packages from
+		// export data (see withoutSourcelessImports).
+		packages.Visit(pkgs, nil, func(p *packages.Package) {
+			if !seen[p.ID] && p.PkgPath != "unsafe" {
+				p.TypesInfo = nil
+			}
+		})
 	}
 	return roots, nil
 }

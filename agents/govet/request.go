@@ -109,26 +109,37 @@ func (r *request) loadAndAnalyze(queries, memoFiles []string) error {
 	var roots []*packages.Package
 	var err error
 	if r.fast {
-		// The typed load sees only direct dependencies; a metadata load,
-		// run alongside, keeps the import graph (and so the cache keys)
-		// complete.
-		var meta []*packages.Package
-		var metaErr error
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			meta, metaErr = r.e.load(r.ctx, metaMode, token.NewFileSet(), r.ov, queries)
-		}()
-		roots, err = r.e.load(r.ctx, fastMode, fset, r.ov, queries)
-		<-done
-		r.res.Loads++ // one load round: two go list runs in parallel
-		if err == nil {
-			err = metaErr
-		}
+		// One metadata load gives the roots, their files and the complete
+		// import graph (for the cache keys); the direct loader type-checks
+		// the roots against their dependencies' export data (direct.go).
+		// Packages using cgo need a second one, for their generated files.
+		meta, err := r.e.load(r.ctx, metaMode, token.NewFileSet(), r.ov, queries)
+		r.res.Loads++ // one load round, however many go commands it runs
 		if err != nil {
 			return err
 		}
 		r.e.updateGraph(meta)
+		r.ks.forgetKeys()
+		var reason string
+		roots, fset, reason, err = r.loadDirect(meta, false)
+		if err == nil && reason == needCompiled {
+			if meta, err = r.e.load(r.ctx, compiledMode, token.NewFileSet(), r.ov, queries); err != nil {
+				return err
+			}
+			r.e.updateGraph(meta)
+			r.ks.forgetKeys()
+			roots, fset, reason, err = r.loadDirect(meta, true)
+		}
+		if err != nil {
+			return err
+		}
+		if reason != "" {
+			r.e.log.Debug("loading with go/packages instead of the direct loader", "reason", reason, "queries", queries)
+			fset = token.NewFileSet()
+			if roots, err = r.e.load(r.ctx, fastMode, fset, r.ov, queries); err != nil {
+				return err
+			}
+		}
 	} else {
 		roots, err = r.e.load(r.ctx, fullMode, fset, r.ov, queries)
 		r.res.Loads++
