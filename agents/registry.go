@@ -94,6 +94,8 @@ type Registry struct {
 	now  func() time.Time
 	seed maphash.Seed
 
+	gen atomic.Uint64 // counts registrations, so that compiled plans can be cached
+
 	mu    sync.RWMutex // guards the fields below
 	named map[ID]*namedEntry
 	caps  map[Capability]CapabilitySpec
@@ -171,8 +173,12 @@ func (r *Registry) Register(id ID, tier Tier, agent Agent, caps ...CapabilitySpe
 		r.caps[c.Name] = c
 	}
 	r.named[id] = &namedEntry{info: info, agent: agent, keys: kp}
+	r.gen.Add(1)
 	return nil
 }
+
+// Generation changes whenever an agent or capability is registered.
+func (r *Registry) Generation() uint64 { return r.gen.Load() }
 
 func sameSpec(a, b CapabilitySpec) bool {
 	return a.Name == b.Name && a.Provides == b.Provides && a.Retryable == b.Retryable &&

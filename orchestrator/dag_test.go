@@ -1,6 +1,7 @@
 package orchestrator
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -131,5 +132,35 @@ func TestCompileBindsInputs(t *testing.T) {
 	plan, err = Compile(g, testCatalog, []string{"document"})
 	if err != nil || len(plan.steps[1].inputs) != 2 {
 		t.Fatalf("%v %v", err, plan.steps[1].inputs)
+	}
+}
+
+func TestPlannerCachesStaticPlans(t *testing.T) {
+	k := newTestKernel(t, 2, []capAgent{{agents.CapabilitySpec{Name: "diagnose", Requires: []string{"document"}, Provides: "findings"}, echoStep}})
+	in := Inputs{"document": json.RawMessage(`{}`)}
+	p1, err := k.Planner().Plan(KindDiagnose, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p2, _ := k.Planner().Plan(KindDiagnose, in); p2 != p1 {
+		t.Fatal("static plan compiled twice")
+	}
+	// A registration may change which agent offers a capability: recompile.
+	if err := k.Registry().Register("meso/other", agents.Meso, agents.AgentFunc(echoStep)); err != nil {
+		t.Fatal(err)
+	}
+	if p3, _ := k.Planner().Plan(KindDiagnose, in); p3 == p1 {
+		t.Fatal("cached plan survived a registry change")
+	}
+	// Dynamic rules are never cached.
+	calls := 0
+	k.Planner().SetRule("dyn", func(Inputs) (*Graph, error) {
+		calls++
+		return (&Graph{Kind: "dyn"}).Add(Step{ID: "d", Capability: "diagnose"}), nil
+	})
+	k.Planner().Plan("dyn", in)
+	k.Planner().Plan("dyn", in)
+	if calls != 2 {
+		t.Fatalf("dynamic rule ran %d times", calls)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/aios-dev/aios/agents"
@@ -33,39 +34,67 @@ type Rule func(in Inputs) (*Graph, error)
 type Planner struct {
 	cat Catalog
 
-	mu    sync.RWMutex // guards rules
-	rules map[string]Rule
+	mu    sync.RWMutex // guards rules and cache
+	rules map[string]ruleEntry
+	cache map[string]cachedPlan // compiled plans of static rules
 }
+
+type ruleEntry struct {
+	rule   Rule
+	static bool // the graph depends only on the input names, not their values
+}
+
+type cachedPlan struct {
+	plan *Plan
+	gen  uint64
+}
+
+// generationer is implemented by catalogs whose content can change (the
+// agent registry); a compiled plan is reused only while it does not.
+type generationer interface{ Generation() uint64 }
 
 // NewPlanner returns a Planner with the standard rules.
 func NewPlanner(cat Catalog) *Planner {
-	p := &Planner{cat: cat, rules: make(map[string]Rule)}
-	p.SetRule(KindDiagnose, func(Inputs) (*Graph, error) {
+	p := &Planner{cat: cat, rules: make(map[string]ruleEntry), cache: make(map[string]cachedPlan)}
+	p.setRule(KindDiagnose, true, func(Inputs) (*Graph, error) {
 		g := &Graph{Kind: KindDiagnose}
 		return g.Add(Step{ID: "diagnose", Capability: "diagnose"}), nil
 	})
-	p.SetRule(KindCodeActions, func(Inputs) (*Graph, error) {
+	p.setRule(KindCodeActions, true, func(Inputs) (*Graph, error) {
 		g := &Graph{Kind: KindCodeActions}
 		g.Add(Step{ID: "diagnose", Capability: "diagnose"})
 		return g.Add(Step{ID: "quickfix", Capability: "quickfix", After: []string{"diagnose"}}), nil
 	})
-	p.SetRule(KindResolveFix, func(Inputs) (*Graph, error) {
+	p.setRule(KindResolveFix, true, func(Inputs) (*Graph, error) {
 		g := &Graph{Kind: KindResolveFix}
 		g.Add(Step{ID: "diagnose", Capability: "diagnose"})
 		g.Add(Step{ID: "quickfix", Capability: "quickfix", After: []string{"diagnose"}})
 		return g.Add(Step{ID: "critic", Capability: "verify-edits", After: []string{"quickfix"}}), nil
 	})
-	p.SetRule(KindLint, func(Inputs) (*Graph, error) {
+	p.setRule(KindLint, true, func(Inputs) (*Graph, error) {
 		g := &Graph{Kind: KindLint}
 		return g.Add(Step{ID: "lint", Capability: "lint"}), nil
 	})
 	return p
 }
 
-// SetRule installs (or replaces) the rule for kind.
-func (p *Planner) SetRule(kind string, r Rule) {
+// SetRule installs (or replaces) the rule for kind. The rule runs for
+// every request of that kind.
+func (p *Planner) SetRule(kind string, r Rule) { p.setRule(kind, false, r) }
+
+// SetStaticRule installs a rule whose graph depends only on the names of
+// the request's inputs; its compiled plan is cached until the registry
+// changes.
+func (p *Planner) SetStaticRule(kind string, r Rule) { p.setRule(kind, true, r) }
+
+func (p *Planner) setRule(kind string, static bool, r Rule) {
 	p.mu.Lock()
-	p.rules[kind] = r
+	p.rules[kind] = ruleEntry{rule: r, static: static}
+	for k := range p.cache {
+		if strings.HasPrefix(k, kind+"\x00") {
+			delete(p.cache, k)
+		}
+	}
 	p.mu.Unlock()
 }
 
@@ -84,18 +113,38 @@ func (p *Planner) Kinds() []string {
 // Plan builds and compiles the plan for a request.
 func (p *Planner) Plan(kind string, in Inputs) (*Plan, error) {
 	p.mu.RLock()
-	rule := p.rules[kind]
+	entry, ok := p.rules[kind]
 	p.mu.RUnlock()
-	if rule == nil {
+	if !ok {
 		return nil, fmt.Errorf("%w for request kind %q (known: %v)", ErrNoRule, kind, p.Kinds())
 	}
-	g, err := rule(in)
+	var key string
+	var gen uint64
+	g, versioned := p.cat.(generationer)
+	if entry.static && versioned {
+		names := in.Names()
+		sort.Strings(names)
+		key = kind + "\x00" + strings.Join(names, "\x00")
+		gen = g.Generation()
+		p.mu.RLock()
+		c, hit := p.cache[key]
+		p.mu.RUnlock()
+		if hit && c.gen == gen {
+			return c.plan, nil
+		}
+	}
+	graph, err := entry.rule(in)
 	if err != nil {
 		return nil, fmt.Errorf("planning %s: %w", kind, err)
 	}
-	plan, err := Compile(g, p.cat, in.Names())
+	plan, err := Compile(graph, p.cat, in.Names())
 	if err != nil {
 		return nil, fmt.Errorf("planning %s: %w", kind, err)
+	}
+	if key != "" {
+		p.mu.Lock()
+		p.cache[key] = cachedPlan{plan: plan, gen: gen}
+		p.mu.Unlock()
 	}
 	return plan, nil
 }
