@@ -57,14 +57,20 @@ type BackendConfig struct {
 	CostPer1KInput  float64 `json:"costPer1kInput,omitempty"`
 	CostPer1KOutput float64 `json:"costPer1kOutput,omitempty"`
 	Threads         int     `json:"threads,omitempty"` // local: CPU threads
-	Embeddings      bool    `json:"embeddings,omitempty"`
+	// Embeddings enables embeddings (local: opens the model with
+	// embeddings; remote: EmbeddingModel, default Model, embeds).
+	Embeddings     bool   `json:"embeddings,omitempty"`
+	EmbeddingModel string `json:"embeddingModel,omitempty"`
+	// ExtraSampling: the OpenAI-compatible server accepts top_k and min_p
+	// (llama.cpp's server and vLLM do).
+	ExtraSampling bool `json:"extraSampling,omitempty"`
 }
 
 // ErrNotConfigured is returned when no backend is configured.
 var ErrNotConfigured = errors.New("no model configured")
 
 // NotConfiguredHelp says how to configure a model.
-const NotConfiguredHelp = "no model is configured, so aios runs only what needs none (diagnostics, quick fixes, lint). " +
+const NotConfiguredHelp = "aios runs only what needs no model (diagnostics, quick fixes, lint). " +
 	"To enable AI features set AIOS_MODEL=/path/to/model.gguf (in-process llama.cpp), or " +
 	"AIOS_OPENAI_BASE_URL, AIOS_OPENAI_MODEL and AIOS_OPENAI_API_KEY (an OpenAI-compatible server), " +
 	"or list backends in " + ConfigFile + " in the workspace (see the README)."

@@ -32,7 +32,7 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	}
 	caps := readClientCaps(&params.Capabilities)
 	s.mu.Lock()
-	s.kernel, s.root, s.caps, s.state = k, root, caps, stateInitialized
+	s.kernel, s.root, s.caps, s.state, s.init = k, root, caps, stateInitialized, init
 	if init.DebounceMs != nil && *init.DebounceMs >= 0 {
 		s.debounce = time.Duration(*init.DebounceMs) * time.Millisecond
 	}
@@ -67,9 +67,18 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 // Initialized is the client's acknowledgement.
 func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedParams) error {
 	s.mu.Lock()
-	root := s.root
+	root, init := s.root, s.init
 	s.mu.Unlock()
 	s.logToClient(ctx, protocol.MessageTypeInfo, "aios serving "+root)
+	if s.opts.Notices != nil {
+		for _, n := range s.opts.Notices(root, init) {
+			if n.Warning {
+				s.warnUser(ctx, n.Text)
+			} else {
+				s.logToClient(ctx, protocol.MessageTypeInfo, n.Text)
+			}
+		}
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,17 @@ type Options struct {
 	OnExit func(code int)
 	// Version is reported in serverInfo.
 	Version string
+	// Notices, when set, returns what the user should be told once the
+	// session has started (for example, that no model is configured).
+	Notices func(root string, init InitOptions) []Notice
+}
+
+// Notice is a message for the user: warnings are shown
+// (window/showMessage), the rest go to the client's log
+// (window/logMessage).
+type Notice struct {
+	Warning bool
+	Text    string
 }
 
 // InitOptions are the aios settings a client may pass as
@@ -44,6 +56,9 @@ type InitOptions struct {
 	BuildFlags []string `json:"buildFlags,omitempty"`
 	// DebounceMs overrides the diagnostics debounce.
 	DebounceMs *int `json:"debounceMs,omitempty"`
+	// Inference overrides the inference configuration (backends, models,
+	// policy): the same object as the workspace's .aios.json.
+	Inference json.RawMessage `json:"inference,omitempty"`
 }
 
 // Server is the LSP server of one connection.
@@ -61,6 +76,7 @@ type Server struct {
 	caps      clientCaps
 	debounce  time.Duration
 	root      string
+	init      InitOptions
 	docs      map[string]*document // by URI
 	diag      map[string]*diagPass // pending or running push diagnostics, by URI
 	published map[string]bool      // URIs with diagnostics published

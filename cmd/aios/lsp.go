@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/aios-dev/aios/inference"
 	"github.com/aios-dev/aios/lsp"
 	"github.com/aios-dev/aios/orchestrator"
 )
@@ -82,6 +83,7 @@ func newLSPServer(log *slog.Logger, onExit func(int)) (*lsp.Server, error) {
 		Logger:  log,
 		OnExit:  onExit,
 		Version: version,
+		Notices: inferenceNotices,
 		NewKernel: func(root string, init lsp.InitOptions) (*orchestrator.Kernel, error) {
 			tests := init.Tests == nil || *init.Tests
 			return orchestrator.New(orchestrator.Options{
@@ -100,3 +102,22 @@ type stdio struct {
 
 // Close does not close the process's standard streams.
 func (stdio) Close() error { return nil }
+
+// inferenceNotices tells the user, once per session, which models aios will
+// use, or that none is configured and how to configure one.
+func inferenceNotices(root string, init lsp.InitOptions) []lsp.Notice {
+	cfg, sources, err := inferenceConfig(root, init.Inference)
+	if err != nil {
+		return []lsp.Notice{{Warning: true, Text: "aios: the inference configuration is invalid: " + err.Error()}}
+	}
+	if len(cfg.Backends) == 0 {
+		return []lsp.Notice{{Text: "aios: " + inference.NotConfiguredHelp}}
+	}
+	names := make([]string, len(cfg.Backends))
+	for i, b := range cfg.Backends {
+		names[i] = b.Name + " (" + b.Type + ")"
+	}
+	policy, _ := inference.ParsePolicy(cfg.Policy)
+	return []lsp.Notice{{Text: fmt.Sprintf("aios: inference backends %s, policy %s, from %s",
+		strings.Join(names, ", "), policy, strings.Join(sources, ", "))}}
+}

@@ -44,13 +44,21 @@ Usage:
   aios lsp [--listen tcp:ADDR|unix:PATH]  serve the Language Server Protocol (stdio by default)
   aios lint [-C DIR] [-tests=false] [packages]
                                           analyse Go packages (default ./...) and print findings
+  aios infer (--model FILE.gguf | --backend NAME) --prompt TEXT [-n N] [--threads N] [--json]
+                                          run one completion and print its figures
+  aios doctor                             report libraries, configuration and backend health
   aios model pull URL [--sha256 HEX] [--dir DIR]
                                           download a GGUF model (resumable, verified)
   aios version                            print the version
 
 Environment:
-  AIOS_LOG_LEVEL  debug, info, warn or error (logs go to stderr)
-  AIOS_MODEL_DIR  where models are pulled to
+  AIOS_LOG_LEVEL        debug, info, warn or error (logs go to stderr)
+  AIOS_MODEL            a GGUF file: the in-process llama.cpp core with that model
+  AIOS_OPENAI_BASE_URL, AIOS_OPENAI_MODEL, AIOS_OPENAI_API_KEY
+                        an OpenAI-compatible server (also llama.cpp's server, vLLM, LM Studio)
+  AIOS_POLICY           routing policy: local-first, latency, quality or cost
+  AIOS_LLAMA_LIB        directory of the llama.cpp shared libraries
+  AIOS_MODEL_DIR        where models are pulled to and looked up
 `
 
 func main() {
@@ -75,6 +83,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		code, err = runLint(ctx, args[1:], stdout, stderr)
 	case "model":
 		err = runModel(ctx, args[1:], stdout, stderr)
+	case "infer":
+		err = runInfer(ctx, args[1:], stdout, stderr)
+	case "doctor":
+		code, err = runDoctor(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "aios", version)
 	case "help", "-h", "--help", "-help":
