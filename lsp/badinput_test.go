@@ -100,3 +100,19 @@ func TestUnknownCommandAndDocument(t *testing.T) {
 		t.Fatal("missing file created")
 	}
 }
+
+func TestInferenceCommandWithoutModel(t *testing.T) {
+	dir := writeModule(t, map[string]string{"a.go": "package m\n"})
+	e := start(t, dir, lsptest.PushCaps())
+	raw, err := e.ed.Server.ExecuteCommand(e.ctx, &protocol.ExecuteCommandParams{Command: lsp.CommandInference})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st struct {
+		Configured bool
+		Backends   []any
+	}
+	if err := json.Unmarshal(raw, &st); err != nil || st.Configured || st.Backends == nil {
+		t.Fatalf("status %s %v", raw, err)
+	}
+}

@@ -14,11 +14,12 @@ import (
 
 // Commands the server executes.
 const (
-	CommandTasks = "aios.tasks" // list recent tasks with their steps and timings
-	CommandLint  = "aios.lint"  // lint packages (default ./...) and publish the findings
+	CommandTasks     = "aios.tasks"     // list recent tasks with their steps and timings
+	CommandLint      = "aios.lint"      // lint packages (default ./...) and publish the findings
+	CommandInference = "aios.inference" // the inference layer's metering and state
 )
 
-var commands = []string{CommandTasks, CommandLint}
+var commands = []string{CommandTasks, CommandLint, CommandInference}
 
 // LintSummary is the result of the aios.lint command.
 type LintSummary struct {
@@ -52,6 +53,8 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 			}
 		}
 		result, err = s.lint(ctx, k, patterns, params.WorkDoneToken)
+	case CommandInference:
+		result = k.InferenceStatus()
 	default:
 		return nil, invalidParams("unknown command %q (aios knows %v)", params.Command, commands)
 	}

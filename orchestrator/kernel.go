@@ -14,6 +14,7 @@ import (
 
 	"github.com/aios-dev/aios/agents"
 	"github.com/aios-dev/aios/agents/macro"
+	"github.com/aios-dev/aios/inference"
 	"github.com/aios-dev/aios/repoindex"
 )
 
@@ -38,6 +39,10 @@ type Options struct {
 	// registers its macro agents (Interface, Planner, Executor, Critic,
 	// Memory) itself, before calling Agents.
 	Agents func(k *Kernel) error
+	// Inference is the node's model access (nil: no model configured);
+	// InferenceMeter counts what it does. The kernel closes Inference.
+	Inference      *inference.Lazy
+	InferenceMeter *inference.Meter
 }
 
 // Kernel is one aios node: registry, bus, planner, executor and the
@@ -59,6 +64,9 @@ type Kernel struct {
 
 	mu     sync.RWMutex // guards closed; held for reading while sending on recCh
 	closed bool
+
+	inference *inference.Lazy
+	meter     *inference.Meter
 }
 
 // recItem is a task record for the Memory agent, or (flushed set) a marker
@@ -90,10 +98,12 @@ func New(opts Options) (*Kernel, error) {
 		return nil, err
 	}
 	k := &Kernel{
-		log:     opts.Logger,
-		reg:     agents.NewRegistry(keys),
-		overlay: repoindex.NewOverlay(),
-		memory:  macro.NewMemory(opts.TaskHistory),
+		log:       opts.Logger,
+		reg:       agents.NewRegistry(keys),
+		overlay:   repoindex.NewOverlay(),
+		memory:    macro.NewMemory(opts.TaskHistory),
+		inference: opts.Inference,
+		meter:     opts.InferenceMeter,
 	}
 	notUnderstood := agents.AgentFunc(func(_ context.Context, m *agents.Message) (*agents.Message, error) {
 		return m.NewReply(agents.NotUnderstood, []byte(string(m.Receiver)+" takes no requests on the bus")), nil
@@ -158,7 +168,55 @@ func (k *Kernel) Close() error {
 	k.mu.Unlock()
 	k.cancel()
 	<-k.recDone
-	return k.bus.Close()
+	var ierr error
+	if k.inference != nil {
+		ierr = k.inference.Close()
+	}
+	return errors.Join(k.bus.Close(), ierr)
+}
+
+// Inference returns the node's model access, nil when none is configured.
+func (k *Kernel) Inference() inference.Backend {
+	if k.inference == nil {
+		return nil
+	}
+	return k.inference
+}
+
+// InferenceStatus says what the inference layer has done: per backend,
+// requests, tokens, latency and errors, and each circuit breaker's state.
+type InferenceStatus struct {
+	Configured bool                              `json:"configured"`
+	Started    bool                              `json:"started"`
+	Error      string                            `json:"error,omitempty"`
+	Backends   []inference.BackendStats          `json:"backends"`
+	Breakers   map[string]inference.BreakerState `json:"breakers,omitempty"`
+	Problems   map[string]string                 `json:"problems,omitempty"`
+}
+
+// InferenceStatus returns the inference layer's metering and state.
+func (k *Kernel) InferenceStatus() InferenceStatus {
+	st := InferenceStatus{Configured: k.inference != nil, Backends: []inference.BackendStats{}}
+	if k.meter != nil {
+		st.Backends = k.meter.Snapshot()
+	}
+	if k.inference == nil || !k.inference.Built() {
+		return st
+	}
+	e, err := k.inference.Engine()
+	if err != nil {
+		st.Error = err.Error()
+		return st
+	}
+	st.Started = true
+	st.Breakers = e.Router.Breakers()
+	if len(e.Problems) > 0 {
+		st.Problems = make(map[string]string, len(e.Problems))
+		for n, p := range e.Problems {
+			st.Problems[n] = p.Error()
+		}
+	}
+	return st
 }
 
 // Registry returns the agent registry.

@@ -86,10 +86,20 @@ func newLSPServer(log *slog.Logger, onExit func(int)) (*lsp.Server, error) {
 		Notices: inferenceNotices,
 		NewKernel: func(root string, init lsp.InitOptions) (*orchestrator.Kernel, error) {
 			tests := init.Tests == nil || *init.Tests
-			return orchestrator.New(orchestrator.Options{
+			opts := orchestrator.Options{
 				Logger: log,
 				Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: tests, BuildFlags: init.BuildFlags}),
-			})
+			}
+			// Models load on first use; an invalid configuration was
+			// reported by inferenceNotices and leaves inference off.
+			if cfg, _, err := inferenceConfig(root, init.Inference); err == nil && len(cfg.Backends) > 0 {
+				meter := inference.NewMeter()
+				opts.InferenceMeter = meter
+				opts.Inference = inference.NewLazy(meter, func() (*inference.Engine, error) {
+					return inference.Build(cfg, inference.BuildOptions{Workspace: root, Logger: log, Meter: meter})
+				})
+			}
+			return orchestrator.New(opts)
 		},
 	})
 }
