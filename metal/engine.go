@@ -292,6 +292,9 @@ func (e *engine) decodeStep() {
 	armed := promptTokens >= abortMinTokens
 	if armed {
 		armAbort(e.lctx, e.abortHandle)
+		if h := e.m.testHookDecode; h != nil {
+			h(promptTokens)
+		}
 	}
 	t0 := time.Now()
 	ret, _ := llama.Decode(e.lctx, e.batch)

@@ -406,18 +406,19 @@ func TestCancelAbortsPromptEvaluation(t *testing.T) {
 		t.Fatalf("prompt of %d tokens, want a long one", full.PromptTokens)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	// The hook runs on the engine goroutine just before the long prompt's
+	// decode: cancel there, so the abort callback must stop that decode.
+	m.testHookDecode = func(promptTokens int) {
+		if promptTokens > 1000 {
+			cancel()
+		}
+	}
+	defer func() { m.testHookDecode = nil }()
 	done := make(chan error, 1)
 	go func() {
 		_, err := m.Generate(ctx, GenerateRequest{Prompt: long + " more", MaxTokens: 1}, nil)
 		done <- err
 	}()
-	waitFor(t, "the engine to take the request", func() bool {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		return m.inflight == 1 && len(m.incoming) == 0
-	})
-	time.Sleep(full.PromptTime / 10) // into the evaluation
-	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled request: %v", err)
 	}

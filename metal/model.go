@@ -92,6 +92,10 @@ type Model struct {
 	incoming []*job // submitted, not yet taken by the engine
 	adapter  adapterCfg
 	adapters []*Adapter
+
+	// testHookDecode, set only by tests before any request, runs on the
+	// engine goroutine just before a decode that can be aborted.
+	testHookDecode func(promptTokens int)
 }
 
 func (o *ModelOptions) normalize(g *GGUFInfo) error {
