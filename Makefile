@@ -48,9 +48,17 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime 5s $(FUZZ_PKG)
 	$(GO) test -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime 5s $(FUZZ_PKG)
 
+# Every fuzz target, as package:Target. (Their seed corpora also run in
+# `make test` as ordinary tests.)
+FUZZ_TARGETS := ./lsp/textdoc:FuzzApply ./lsp/textdoc:FuzzRoundTrip ./metal:FuzzValidateGGUF \
+	./repoindex/syntax:FuzzParseGo ./memory/store:FuzzDecodeRecords
+
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime $(FUZZTIME) $(FUZZ_PKG)
-	$(GO) test -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime $(FUZZTIME) $(FUZZ_PKG)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
 
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
