@@ -1,11 +1,7 @@
 package syntax
 
 /*
-#include <stddef.h>
-
-// From tree_sitter/api.h of github.com/tree-sitter/go-tree-sitter v0.25.0.
-void ts_set_allocator(void *(*new_malloc)(size_t), void *(*new_calloc)(size_t, size_t),
-	void *(*new_realloc)(void *, size_t), void (*new_free)(void *));
+#include "tsapi.h"
 
 static void syntax_use_libc_allocator(void) { ts_set_allocator(NULL, NULL, NULL, NULL); }
 */

@@ -1,34 +1,33 @@
 package syntax
 
-import (
-	"context"
+import "context"
 
-	ts "github.com/tree-sitter/go-tree-sitter"
-)
-
-// analyzer holds the state of one Parse over one syntax tree.
+// analyzer holds the state of one Parse over one flat syntax tree.
 type analyzer struct {
 	ctx  context.Context
 	g    *grammar
+	t    flatTree
 	src  []byte
 	li   lineIndex
 	opts Options
 	f    *File
-	wc   *ts.TreeCursor // the reference walk's cursor
-	lc   *ts.TreeCursor // the cursor that lists children
 
-	top    []ts.Node // the root's children
-	topIdx int       // the index in top of the node being handled
+	top    []nodeID // the root's children
+	topIdx int      // the index in top of the node being handled
 
 	units      []unit
-	pending    []ts.Node // top-level comments not yet given to a unit
-	headerOpen bool      // the last unit is a header that may still grow
-	symMark    int       // len(f.Symbols) when the last unit was added
+	pending    []nodeID // top-level comments not yet given to a unit
+	headerOpen bool     // the last unit is a header that may still grow
+	symMark    int      // len(f.Symbols) when the last unit was added
 
 	// JavaScript and TypeScript.
 	requireAlias map[uint]string // require("m") call start -> bound name
 	exportNames  map[string]bool // names exported by export clauses or module.exports
 	members      []member        // class, interface and enum members, for Exported
+
+	// misses counts look-ups that the grammar's query table lacks (see
+	// answer); tests check that it stays zero.
+	misses int
 }
 
 // member is a JavaScript/TypeScript member symbol whose Exported flag
@@ -38,62 +37,35 @@ type member struct {
 	private bool
 }
 
-func (a *analyzer) text(n *ts.Node) string {
-	if n == nil {
+func (a *analyzer) text(n nodeID) string {
+	if n == none {
 		return ""
 	}
-	return string(a.src[n.StartByte():n.EndByte()])
+	nd := &a.t.nodes[n]
+	return string(a.src[nd.start:nd.end])
 }
 
 func (a *analyzer) pt(off uint) Point { return a.li.point(int(off)) }
 
-func (a *analyzer) kind(n *ts.Node) string {
-	if n == nil {
+func (a *analyzer) kind(n nodeID) string {
+	if n == none {
 		return ""
 	}
-	return a.g.kind(n)
-}
-
-// child returns n's child in field, or nil.
-func (a *analyzer) child(n *ts.Node, field string) *ts.Node {
-	if n == nil {
-		return nil
-	}
-	id, ok := a.g.fields[field]
-	if !ok {
-		return nil
-	}
-	return n.ChildByFieldId(id)
-}
-
-// children lists all of n's children.
-func (a *analyzer) children(n *ts.Node) []ts.Node {
-	if n == nil || n.ChildCount() == 0 {
-		return nil
-	}
-	return n.Children(a.lc)
-}
-
-// namedChildren lists n's named children.
-func (a *analyzer) namedChildren(n *ts.Node) []ts.Node {
-	if n == nil || n.NamedChildCount() == 0 {
-		return nil
-	}
-	return n.NamedChildren(a.lc)
+	return a.g.kindName(a.t.nodes[n].kind)
 }
 
 // addSymbol records a symbol declared by decl with its name in nameNode,
 // and returns its index in f.Symbols.
-func (a *analyzer) addSymbol(kind, container string, decl, nameNode *ts.Node, exported bool, doc string) int {
+func (a *analyzer) addSymbol(kind, container string, decl, nameNode nodeID, exported bool, doc string) int {
 	return a.addNamedSymbol(a.text(nameNode), kind, container, decl, nameNode, exported, doc)
 }
 
 // addNamedSymbol is addSymbol with a name that is not nameNode's text.
-func (a *analyzer) addNamedSymbol(name, kind, container string, decl, nameNode *ts.Node, exported bool, doc string) int {
-	start, end := decl.StartByte(), decl.EndByte()
+func (a *analyzer) addNamedSymbol(name, kind, container string, decl, nameNode nodeID, exported bool, doc string) int {
+	start, end := a.startByte(decl), a.endByte(decl)
 	nameStart := start
-	if nameNode != nil {
-		nameStart = nameNode.StartByte()
+	if nameNode != none {
+		nameStart = a.startByte(nameNode)
 	}
 	a.f.Symbols = append(a.f.Symbols, Symbol{
 		Name:      name,
@@ -109,6 +81,6 @@ func (a *analyzer) addNamedSymbol(name, kind, container string, decl, nameNode *
 }
 
 // isComment reports whether n is a comment node.
-func (a *analyzer) isComment(n *ts.Node) bool {
+func (a *analyzer) isComment(n nodeID) bool {
 	return a.kind(n) == "comment"
 }

@@ -3,34 +3,24 @@ package syntax
 import (
 	"strings"
 	"unicode/utf8"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
-// docAbove returns the doc comment of the top-level node n (see docAt).
-func (a *analyzer) docAbove(n *ts.Node, jsdoc bool) string {
-	if a.topIdx < len(a.top) && a.top[a.topIdx].Id() == n.Id() {
-		return a.docAt(a.top, a.topIdx, jsdoc)
-	}
-	// Not reached by the language handlers, which pass sibling lists to
-	// docAt: PrevSibling costs time linear in the number of siblings.
-	var prev []ts.Node
-	for p := n.PrevSibling(); p != nil && a.isComment(p); p = p.PrevSibling() {
-		prev = append([]ts.Node{*p}, prev...)
-	}
-	return a.docAt(append(prev, *n), len(prev), jsdoc)
+// topDoc returns the doc comment of the top-level node being handled (see
+// docAt).
+func (a *analyzer) topDoc(jsdoc bool) string {
+	return a.docAt(a.top, a.topIdx, jsdoc)
 }
 
 // docAt returns the comments directly above siblings[i] (no blank line
 // between them and it, each starting its own line) with their markers
 // stripped. With jsdoc set, only the nearest comment counts and only if it
 // is a /** */ comment.
-func (a *analyzer) docAt(siblings []ts.Node, i int, jsdoc bool) string {
+func (a *analyzer) docAt(siblings []nodeID, i int, jsdoc bool) string {
 	var group []string
-	next := siblings[i].StartByte()
+	next := a.startByte(siblings[i])
 	for j := i - 1; j >= 0; j-- {
-		p := &siblings[j]
-		if !a.isComment(p) || !a.adjacent(p.EndByte(), next) || !a.startsLine(p.StartByte()) {
+		p := siblings[j]
+		if !a.isComment(p) || !a.adjacent(a.endByte(p), next) || !a.startsLine(a.startByte(p)) {
 			break
 		}
 		text := a.text(p)
@@ -41,7 +31,7 @@ func (a *analyzer) docAt(siblings []ts.Node, i int, jsdoc bool) string {
 			return ""
 		}
 		group = append(group, text)
-		next = p.StartByte()
+		next = a.startByte(p)
 	}
 	for i, j := 0, len(group)-1; i < j; i, j = i+1, j-1 {
 		group[i], group[j] = group[j], group[i]

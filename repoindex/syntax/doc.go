@@ -13,28 +13,49 @@
 // are therefore kept in one bounded pool per language (a buffered channel,
 // not a sync.Pool: a sync.Pool drops objects at garbage collection without
 // closing them, which would leak their C memory). A parser that does not fit
-// back into its pool is closed. Every tree and cursor is closed before Parse
-// returns. The pools are the package's only shared state: they hold
-// interchangeable parsers and are invisible to callers.
+// back into its pool is closed. The pools are the package's only shared
+// state: they hold interchangeable parsers and are invisible to callers.
 //
 // The package makes tree-sitter allocate with the C library directly
 // (once, before its first parser): go-tree-sitter otherwise routes every C
 // allocation through a Go callback, which cost a third of the parse time.
 //
-// ParseContext stops a running tree-sitter parse through the parser's
-// cancellation flag (pinned Go memory that the C parser polls). The
-// progress-callback option of ParseWithOptions is not used: in
-// go-tree-sitter v0.25.0 it leaks a registry entry on every call.
+// # The flat tree
 //
-// Extraction walks each syntax tree once with a tree cursor instead of
-// running tree-sitter queries. A single walk sees every node with its
-// context (enclosing class or receiver, whether an identifier is being
-// declared or used, whether a declaration is exported), which queries would
-// leave to a second pass of Parent() look-ups, and it avoids the per-match
-// allocations of the query API. Node kinds and field names are resolved to
-// numeric ids once per language, so the walk compares integers. ERROR
-// nodes at the top level are looked into: declarations that tree-sitter
-// could not attach are still found.
+// A cgo call costs far more than the tree-sitter function it calls, and
+// walking a tree through go-tree-sitter takes several per node. Each file
+// therefore crosses into C once (flatten.c): tree-sitter parses the
+// content in place (ts_parser_parse_string: no read callback, no copy),
+// a tree cursor records every visible node in pre-order into an array of
+// fixed-size records in the parser's C memory (kind, field, byte range,
+// flags, tree-sitter's child counts, the index just after the subtree),
+// and the tree is deleted before the call returns. The analysis then
+// reads that array from Go, without cgo calls; node text is a slice of
+// the content. Tree-sitter's C API is declared in tsapi.h, copied from the
+// api.h of the go-tree-sitter module, whose package compiles the library
+// into the binary.
+//
+// The array holds what a cursor sees, but ts_node_child_by_field_id and
+// ts_node_named_child also look through hidden nodes and inherited fields.
+// The look-ups of that kind that the analysis makes are listed per node
+// kind (queryTable) and answered during the walk by those functions
+// themselves, so that the results are the same as with the live tree. The
+// walk keeps its buffers between files; a worker frees them after an
+// unusually large file.
+//
+// ParseContext stops a running tree-sitter parse through the parser's
+// cancellation flag, a word of the worker's C memory that the parser polls.
+// The progress-callback option is not used: in go-tree-sitter v0.25.0 it
+// leaks a registry entry on every call.
+//
+// Extraction walks the flat tree instead of running tree-sitter queries. A
+// single walk sees every node with its context (enclosing class or
+// receiver, whether an identifier is being declared or used, whether a
+// declaration is exported), which queries would leave to a second pass,
+// and it avoids the per-match allocations of the query API. Node kinds and
+// field names are resolved to numeric ids once per language, so the walk
+// compares integers. ERROR nodes at the top level are looked into:
+// declarations that tree-sitter could not attach are still found.
 //
 // # Positions
 //

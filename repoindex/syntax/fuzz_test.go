@@ -90,6 +90,7 @@ func FuzzParseGo(f *testing.F) {
 		}
 		checkChunks(t, []byte(src), file.Chunks, opts)
 		checkSymbols(t, src, file.Symbols)
+		compareWithLegacy(t, "fuzz.go", []byte(src), opts)
 		if len(file.Symbols) == 0 && len(data) > 0 && strings.Contains(src, "func F") {
 			t.Fatal("no symbols")
 		}
@@ -103,5 +104,6 @@ func FuzzParseGo(f *testing.F) {
 		}
 		checkChunks(t, data, raw.Chunks, opts)
 		checkSymbols(t, string(data), raw.Symbols)
+		compareWithLegacy(t, "raw.go", data, opts)
 	})
 }

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"unicode"
 	"unicode/utf8"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
 // goUniverse lists Go's predeclared identifiers, which are never refs.
@@ -41,17 +39,37 @@ func goRefTables(g *grammar) refTables {
 	})
 }
 
+// goQueries lists the fields (and first named children, "") that the Go
+// analysis looks up by node kind; see queryTable. Selectors and qualified
+// types come from the reference tables.
+var goQueries = map[string][]string{
+	"package_clause":        {""},
+	"function_declaration":  {"name"},
+	"method_declaration":    {"name", "receiver"},
+	"parameter_declaration": {"type"},
+	"type_spec":             {"name", "type"},
+	"type_alias":            {"name", "type"},
+	"method_elem":           {"name"},
+	"field_declaration":     {"type"},
+	"qualified_type":        {"name"},
+	"generic_type":          {"type"},
+	"pointer_type":          {""},
+	"parenthesized_type":    {""},
+	"import_spec":           {"path", "name"},
+	"ERROR":                 {""},
+}
+
 // topGo handles one top-level node of a Go file.
-func (a *analyzer) topGo(n *ts.Node) {
+func (a *analyzer) topGo(n nodeID) {
 	switch a.kind(n) {
 	case "comment":
 		a.comment(n)
 		return
 	case "package_clause":
-		if id := n.NamedChild(0); id != nil {
+		if id := a.namedChild0(n); id != none {
 			a.f.Package = a.text(id)
 		}
-		a.f.Doc = a.docAbove(n, false)
+		a.f.Doc = a.topDoc(false)
 		a.addHeader(n)
 		return
 	case "import_declaration":
@@ -60,12 +78,12 @@ func (a *analyzer) topGo(n *ts.Node) {
 		return
 	case "function_declaration":
 		name := a.child(n, "name")
-		a.addSymbol(KindFunc, "", n, name, goExported(a.text(name)), a.docAbove(n, false))
+		a.addSymbol(KindFunc, "", n, name, goExported(a.text(name)), a.topDoc(false))
 		a.addUnit(ChunkKindFunc, a.text(name), n)
 	case "method_declaration":
 		name := a.child(n, "name")
 		recv := a.goReceiver(n)
-		a.addSymbol(KindMethod, recv, n, name, goExported(a.text(name)), a.docAbove(n, false))
+		a.addSymbol(KindMethod, recv, n, name, goExported(a.text(name)), a.topDoc(false))
 		symbol := a.text(name)
 		if recv != "" {
 			symbol = recv + "." + symbol
@@ -88,14 +106,14 @@ func goExported(name string) bool {
 
 // goReceiver returns the receiver type name of a method, without pointer
 // and type parameters.
-func (a *analyzer) goReceiver(n *ts.Node) string {
+func (a *analyzer) goReceiver(n nodeID) string {
 	recv := a.child(n, "receiver")
-	if recv == nil {
+	if recv == none {
 		return ""
 	}
 	for _, p := range a.namedChildren(recv) {
-		if a.kind(&p) == "parameter_declaration" {
-			return a.goTypeName(a.child(&p, "type"))
+		if a.kind(p) == "parameter_declaration" {
+			return a.goTypeName(a.child(p, "type"))
 		}
 	}
 	return ""
@@ -103,18 +121,18 @@ func (a *analyzer) goReceiver(n *ts.Node) string {
 
 // goTypeName returns the base name of a type expression: T for T, *T,
 // T[P], pkg.T and (T); "" for other types.
-func (a *analyzer) goTypeName(t *ts.Node) string {
+func (a *analyzer) goTypeName(t nodeID) string {
 	return a.text(a.goTypeNameNode(t))
 }
 
 // goSpecs records the symbols of a type, const or var declaration and its
 // unit.
-func (a *analyzer) goSpecs(decl *ts.Node, chunkKind string) {
-	groupDoc := a.docAbove(decl, false)
-	var specs []ts.Node
+func (a *analyzer) goSpecs(decl nodeID, chunkKind string) {
+	groupDoc := a.topDoc(false)
+	var specs []nodeID
 	for _, c := range a.namedChildren(decl) {
-		if k := a.kind(&c); k == "var_spec_list" {
-			specs = append(specs, a.namedChildren(&c)...)
+		if k := a.kind(c); k == "var_spec_list" {
+			specs = append(specs, a.namedChildren(c)...)
 		} else {
 			specs = append(specs, c)
 		}
@@ -122,7 +140,7 @@ func (a *analyzer) goSpecs(decl *ts.Node, chunkKind string) {
 	single := len(specs) == 1
 	var names []string
 	for i := range specs {
-		spec := &specs[i]
+		spec := specs[i]
 		k := a.kind(spec)
 		if k != "type_spec" && k != "type_alias" && k != "const_spec" && k != "var_spec" {
 			continue
@@ -144,8 +162,8 @@ func (a *analyzer) goSpecs(decl *ts.Node, chunkKind string) {
 			kind = KindConst
 		}
 		for _, name := range a.fieldChildren(spec, "name") {
-			a.addSymbol(kind, "", whole, &name, goExported(a.text(&name)), doc)
-			names = append(names, a.text(&name))
+			a.addSymbol(kind, "", whole, name, goExported(a.text(name)), doc)
+			names = append(names, a.text(name))
 		}
 	}
 	symbol := ""
@@ -155,23 +173,9 @@ func (a *analyzer) goSpecs(decl *ts.Node, chunkKind string) {
 	a.addUnit(chunkKind, symbol, decl)
 }
 
-// fieldChildren lists n's named children in field.
-func (a *analyzer) fieldChildren(n *ts.Node, field string) []ts.Node {
-	if _, ok := a.g.fields[field]; !ok {
-		return nil
-	}
-	var out []ts.Node
-	for _, c := range n.ChildrenByFieldName(field, a.lc) {
-		if c.IsNamed() { // tree-sitter gives separators a repeated field too
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
 // goTypeSpec records a type and its fields or interface methods, and
 // returns its name.
-func (a *analyzer) goTypeSpec(spec, whole *ts.Node, doc string, alias bool) string {
+func (a *analyzer) goTypeSpec(spec, whole nodeID, doc string, alias bool) string {
 	nameNode := a.child(spec, "name")
 	name := a.text(nameNode)
 	typ := a.child(spec, "type")
@@ -188,14 +192,14 @@ func (a *analyzer) goTypeSpec(spec, whole *ts.Node, doc string, alias bool) stri
 	switch kind {
 	case KindStruct:
 		for _, list := range a.namedChildren(typ) {
-			if a.kind(&list) == "field_declaration_list" {
-				a.goFields(&list, name)
+			if a.kind(list) == "field_declaration_list" {
+				a.goFields(list, name)
 			}
 		}
 	case KindInterface:
 		elems := a.namedChildren(typ)
 		for i := range elems {
-			if m := &elems[i]; a.kind(m) == "method_elem" {
+			if m := elems[i]; a.kind(m) == "method_elem" {
 				mname := a.child(m, "name")
 				a.addSymbol(KindMethod, name, m, mname, goExported(a.text(mname)), a.docAt(elems, i, false))
 			}
@@ -206,10 +210,10 @@ func (a *analyzer) goTypeSpec(spec, whole *ts.Node, doc string, alias bool) stri
 
 // goFields records the fields of a struct; an embedded field is named
 // after its type.
-func (a *analyzer) goFields(list *ts.Node, container string) {
+func (a *analyzer) goFields(list nodeID, container string) {
 	decls := a.namedChildren(list)
 	for i := range decls {
-		fd := &decls[i]
+		fd := decls[i]
 		if a.kind(fd) != "field_declaration" {
 			continue
 		}
@@ -225,15 +229,15 @@ func (a *analyzer) goFields(list *ts.Node, container string) {
 			continue
 		}
 		for _, name := range names {
-			a.addSymbol(KindField, container, fd, &name, goExported(a.text(&name)), doc)
+			a.addSymbol(KindField, container, fd, name, goExported(a.text(name)), doc)
 		}
 	}
 }
 
 // goTypeNameNode returns the name node of a type expression (see
-// goTypeName), or nil.
-func (a *analyzer) goTypeNameNode(t *ts.Node) *ts.Node {
-	for t != nil {
+// goTypeName), or none.
+func (a *analyzer) goTypeNameNode(t nodeID) nodeID {
+	for t != none {
 		switch a.kind(t) {
 		case "type_identifier":
 			return t
@@ -242,31 +246,30 @@ func (a *analyzer) goTypeNameNode(t *ts.Node) *ts.Node {
 		case "generic_type":
 			t = a.child(t, "type")
 		case "pointer_type", "parenthesized_type":
-			t = t.NamedChild(0)
+			t = a.namedChild0(t)
 		default:
-			return nil
+			return none
 		}
 	}
-	return nil
+	return none
 }
 
 // goImports records the imports of an import declaration.
-func (a *analyzer) goImports(decl *ts.Node) {
-	var specs []ts.Node
+func (a *analyzer) goImports(decl nodeID) {
+	var specs []nodeID
 	for _, c := range a.namedChildren(decl) {
-		switch a.kind(&c) {
+		switch a.kind(c) {
 		case "import_spec":
 			specs = append(specs, c)
 		case "import_spec_list":
-			for _, s := range a.namedChildren(&c) {
-				if a.kind(&s) == "import_spec" {
+			for _, s := range a.namedChildren(c) {
+				if a.kind(s) == "import_spec" {
 					specs = append(specs, s)
 				}
 			}
 		}
 	}
-	for i := range specs {
-		spec := &specs[i]
+	for _, spec := range specs {
 		lit := a.text(a.child(spec, "path"))
 		path, err := strconv.Unquote(lit)
 		if err != nil {
@@ -275,7 +278,7 @@ func (a *analyzer) goImports(decl *ts.Node) {
 		a.f.Imports = append(a.f.Imports, Import{
 			Path:  path,
 			Alias: a.text(a.child(spec, "name")),
-			Start: a.pt(spec.StartByte()),
+			Start: a.pt(a.startByte(spec)),
 		})
 	}
 }

@@ -16,19 +16,19 @@ import (
 // ids resolved, its reference-walk tables and its parser pool. A grammar
 // is immutable after load, except for the pool.
 type grammar struct {
-	lang   Lang
-	ts     *ts.Language
-	kinds  []string            // kind name by id; "" for anonymous kinds
-	kindID map[string][]uint16 // named kind name -> its ids (aliases give several)
-	fields map[string]uint16   // field name -> id (0: the grammar has no such field)
-	refs   refTables
-	pool   *parserPool
+	lang    Lang
+	ts      *ts.Language
+	kinds   []string            // kind name by id; "" for anonymous kinds
+	kindID  map[string][]uint16 // named kind name -> its ids (aliases give several)
+	fields  map[string]uint16   // field name -> id (0: the grammar has no such field)
+	refs    refTables
+	queries queryTable
+	pool    *parserPool
 }
 
-// kind returns the name of a named node kind ("" for anonymous kinds and
-// ERROR nodes).
-func (g *grammar) kind(n *ts.Node) string {
-	id := n.KindId()
+// kindName returns the name of a named node kind ("" for anonymous kinds
+// and ERROR nodes).
+func (g *grammar) kindName(id uint16) string {
 	if int(id) < len(g.kinds) {
 		return g.kinds[id]
 	}
@@ -37,19 +37,20 @@ func (g *grammar) kind(n *ts.Node) string {
 
 // grammars holds one lazily loaded grammar per language.
 var grammars = map[Lang]*lazyGrammar{
-	LangGo:         {lang: LangGo, ptr: tsgo.Language, tables: goRefTables},
-	LangPython:     {lang: LangPython, ptr: tspy.Language, tables: pythonRefTables},
-	LangJavaScript: {lang: LangJavaScript, ptr: tsjs.Language, tables: jsRefTables},
-	LangTypeScript: {lang: LangTypeScript, ptr: tsts.LanguageTypescript, tables: jsRefTables},
-	LangTSX:        {lang: LangTSX, ptr: tsts.LanguageTSX, tables: jsRefTables},
+	LangGo:         {lang: LangGo, ptr: tsgo.Language, tables: goRefTables, queries: goQueries},
+	LangPython:     {lang: LangPython, ptr: tspy.Language, tables: pythonRefTables, queries: pythonQueries},
+	LangJavaScript: {lang: LangJavaScript, ptr: tsjs.Language, tables: jsRefTables, queries: jsQueries},
+	LangTypeScript: {lang: LangTypeScript, ptr: tsts.LanguageTypescript, tables: jsRefTables, queries: jsQueries},
+	LangTSX:        {lang: LangTSX, ptr: tsts.LanguageTSX, tables: jsRefTables, queries: jsQueries},
 }
 
 type lazyGrammar struct {
-	lang   Lang
-	ptr    func() unsafe.Pointer
-	tables func(*grammar) refTables
-	once   sync.Once
-	g      *grammar
+	lang    Lang
+	ptr     func() unsafe.Pointer
+	tables  func(*grammar) refTables
+	queries map[string][]string // kind -> fields (see buildQueries)
+	once    sync.Once
+	g       *grammar
 }
 
 // grammarFor returns the grammar of lang, loading it on first use; nil for
@@ -83,6 +84,7 @@ func loadGrammar(lg *lazyGrammar) *grammar {
 		g.fields[l.FieldNameForId(id)] = id
 	}
 	g.refs = lg.tables(g)
-	g.pool = newParserPool(l, max(2, runtime.GOMAXPROCS(0)))
+	g.queries = g.buildQueries(lg.queries)
+	g.pool = newParserPool(newCLang(lg.ptr(), g.queries), max(2, runtime.GOMAXPROCS(0)))
 	return g
 }

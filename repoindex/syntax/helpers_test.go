@@ -8,7 +8,8 @@ import (
 	"unicode/utf8"
 )
 
-// mustParse parses src as path with opts and fails the test on error.
+// mustParse parses src as path with opts and fails the test on error or
+// on a result that differs from the legacy parser's.
 func mustParse(t testing.TB, path, src string, opts Options) *File {
 	t.Helper()
 	f, err := Parse(path, []byte(src), opts)
@@ -16,6 +17,7 @@ func mustParse(t testing.TB, path, src string, opts Options) *File {
 		t.Fatalf("Parse(%s): %v", path, err)
 	}
 	checkChunks(t, []byte(src), f.Chunks, opts)
+	compareWithLegacy(t, path, []byte(src), opts)
 	return f
 }
 

@@ -1,10 +1,8 @@
 package syntax
 
-import ts "github.com/tree-sitter/go-tree-sitter"
-
 // importNode records the imports of an import statement met anywhere in
 // the tree.
-func (a *analyzer) importNode(n *ts.Node) {
+func (a *analyzer) importNode(n nodeID) {
 	switch a.g.lang {
 	case LangGo:
 		a.goImports(n)

@@ -1,10 +1,6 @@
 package syntax
 
-import (
-	"strings"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
-)
+import "strings"
 
 func jsRefTables(g *grammar) refTables {
 	return g.buildTables(tableSpec{
@@ -36,8 +32,61 @@ func jsRefTables(g *grammar) refTables {
 	})
 }
 
+// jsQueries lists the fields (and first named children, "") that the
+// JavaScript and TypeScript analysis looks up by node kind; see
+// queryTable. Member expressions, nested type identifiers and call
+// arguments come from the reference tables.
+var jsQueries = map[string][]string{
+	"export_statement":      {"source", "declaration", "value"},
+	"expression_statement":  {""},
+	"ambient_declaration":   {""},
+	"export_specifier":      {"name", "alias"},
+	"import_specifier":      {"name", "alias"},
+	"import_statement":      {"source"},
+	"import_require_clause": {"source", ""},
+	"namespace_import":      {""},
+	"namespace_export":      {""},
+	// jsDecl
+	"function_declaration":           {"name"},
+	"generator_function_declaration": {"name"},
+	"function_signature":             {"name"},
+	"function_expression":            {"name"},
+	"generator_function":             {"name"},
+	"arrow_function":                 {"name"},
+	"class_declaration":              {"name", "body"},
+	"abstract_class_declaration":     {"name", "body"},
+	"class":                          {"name", "body"},
+	"interface_declaration":          {"name", "body"},
+	"type_alias_declaration":         {"name"},
+	"enum_declaration":               {"name", "body"},
+	"internal_module":                {"name", "body"},
+	"module":                         {"name", "body"},
+	// jsVariables, jsPatternNames
+	"variable_declarator":       {"name", "value"},
+	"call_expression":           {"function"},
+	"pair_pattern":              {"value"},
+	"assignment_pattern":        {"left"},
+	"object_assignment_pattern": {"left"},
+	// class, interface and enum members
+	"method_definition":         {"name"},
+	"method_signature":          {"name"},
+	"abstract_method_signature": {"name"},
+	"public_field_definition":   {"name"},
+	"field_definition":          {"property"},
+	"property_signature":        {"name"},
+	"enum_assignment":           {"name"},
+	// jsCommonJS
+	"assignment_expression": {"left", "right"},
+	"member_expression":     {"object", "property"},
+	"pair":                  {"value"},
+	// dynamicImport: the arguments of require(...) and import(...)
+	"arguments":       {""},
+	"template_string": {""},
+	"ERROR":           {""},
+}
+
 // topJS handles one top-level node of a JavaScript or TypeScript file.
-func (a *analyzer) topJS(n *ts.Node) {
+func (a *analyzer) topJS(n nodeID) {
 	switch k := a.kind(n); k {
 	case "comment", "html_comment", "hash_bang_line":
 		a.comment(n)
@@ -47,17 +96,17 @@ func (a *analyzer) topJS(n *ts.Node) {
 		a.jsHeader(n)
 		return
 	case "export_statement":
-		if a.child(n, "source") != nil { // a re-export
+		if a.child(n, "source") != none { // a re-export
 			a.jsImports(n)
 			a.jsHeader(n)
 			return
 		}
 		a.jsExport(n)
 	case "expression_statement":
-		inner := n.NamedChild(0)
+		inner := a.namedChild0(n)
 		switch {
 		case a.kind(inner) == "internal_module":
-			kind, symbol := a.jsDecl(inner, n, false, "", a.docAbove(n, true))
+			kind, symbol := a.jsDecl(inner, n, false, "", a.topDoc(true))
 			a.addUnit(kind, symbol, n)
 		case a.kind(inner) == "string" && len(a.units) == 0: // "use strict"
 			a.addHeader(n)
@@ -70,19 +119,19 @@ func (a *analyzer) topJS(n *ts.Node) {
 		}
 	case "ambient_declaration":
 		kind, symbol := ChunkKindDecl, ""
-		if inner := n.NamedChild(0); inner != nil {
-			kind, symbol = a.jsDecl(inner, n, false, "", a.docAbove(n, true))
+		if inner := a.namedChild0(n); inner != none {
+			kind, symbol = a.jsDecl(inner, n, false, "", a.topDoc(true))
 		}
 		a.addUnit(kind, symbol, n)
 	default:
-		kind, symbol := a.jsDecl(n, n, false, "", a.docAbove(n, true))
+		kind, symbol := a.jsDecl(n, n, false, "", a.topDoc(true))
 		a.addUnit(kind, symbol, n)
 	}
 	a.refs(n)
 }
 
 // jsHeader adds an import or re-export to the header while it is open.
-func (a *analyzer) jsHeader(n *ts.Node) {
+func (a *analyzer) jsHeader(n nodeID) {
 	if a.headerOpen || len(a.units) == 0 {
 		a.addHeader(n)
 	} else {
@@ -91,18 +140,18 @@ func (a *analyzer) jsHeader(n *ts.Node) {
 }
 
 // jsExport handles an export statement without a source module.
-func (a *analyzer) jsExport(n *ts.Node) {
-	if d := a.child(n, "declaration"); d != nil {
-		kind, symbol := a.jsDecl(d, n, true, "", a.docAbove(n, true))
+func (a *analyzer) jsExport(n nodeID) {
+	if d := a.child(n, "declaration"); d != none {
+		kind, symbol := a.jsDecl(d, n, true, "", a.topDoc(true))
 		a.addUnit(kind, symbol, n)
 		return
 	}
-	if v := a.child(n, "value"); v != nil { // export default <expression>
+	if v := a.child(n, "value"); v != none { // export default <expression>
 		switch a.kind(v) {
 		case "identifier":
-			a.exportNames[a.text(v)] = true
+			a.exportName(a.text(v))
 		case "class", "function_expression", "arrow_function", "generator_function", "function":
-			kind, symbol := a.jsDecl(v, n, true, "", a.docAbove(n, true))
+			kind, symbol := a.jsDecl(v, n, true, "", a.topDoc(true))
 			a.addUnit(kind, symbol, n)
 			return
 		}
@@ -110,12 +159,12 @@ func (a *analyzer) jsExport(n *ts.Node) {
 		return
 	}
 	for _, c := range a.namedChildren(n) {
-		if a.kind(&c) != "export_clause" {
+		if a.kind(c) != "export_clause" {
 			continue
 		}
-		for _, spec := range a.namedChildren(&c) {
-			if name := a.child(&spec, "name"); name != nil {
-				a.exportNames[a.text(name)] = true
+		for _, spec := range a.namedChildren(c) {
+			if name := a.child(spec, "name"); name != none {
+				a.exportName(a.text(name))
 			}
 		}
 	}
@@ -125,33 +174,44 @@ func (a *analyzer) jsExport(n *ts.Node) {
 // jsDecl records the symbols of a declaration d (outer is the statement
 // that holds it and gives the extent; doc is its doc comment) and returns
 // its chunk kind and main symbol.
-func (a *analyzer) jsDecl(d, outer *ts.Node, exported bool, container, doc string) (string, string) {
-	nameNode := a.child(d, "name")
-	name := a.text(nameNode)
-	if name == "" {
-		name = "default"
+func (a *analyzer) jsDecl(d, outer nodeID, exported bool, container, doc string) (string, string) {
+	// The name is looked up only for the kinds below, which the query
+	// table lists.
+	named := func() (nodeID, string) {
+		nameNode := a.child(d, "name")
+		name := a.text(nameNode)
+		if name == "" {
+			name = "default"
+		}
+		return nameNode, name
 	}
 	switch a.kind(d) {
 	case "function_declaration", "generator_function_declaration", "function_signature",
 		"function_expression", "generator_function", "function", "arrow_function":
+		nameNode, name := named()
 		a.addNamedSymbol(name, KindFunc, container, outer, nameNode, exported, doc)
 		return ChunkKindFunc, name
 	case "class_declaration", "abstract_class_declaration", "class":
+		nameNode, name := named()
 		a.addNamedSymbol(name, KindClass, container, outer, nameNode, exported, doc)
 		a.jsClassBody(a.child(d, "body"), join(container, name))
 		return ChunkKindClass, name
 	case "interface_declaration":
+		nameNode, name := named()
 		a.addNamedSymbol(name, KindInterface, container, outer, nameNode, exported, doc)
 		a.jsInterfaceBody(a.child(d, "body"), join(container, name))
 		return ChunkKindType, name
 	case "type_alias_declaration":
+		nameNode, name := named()
 		a.addNamedSymbol(name, KindType, container, outer, nameNode, exported, doc)
 		return ChunkKindType, name
 	case "enum_declaration":
+		nameNode, name := named()
 		a.addNamedSymbol(name, KindEnum, container, outer, nameNode, exported, doc)
 		a.jsEnumBody(a.child(d, "body"), join(container, name))
 		return ChunkKindType, name
 	case "internal_module", "module":
+		nameNode, name := named()
 		kind := KindNamespace
 		if a.kind(nameNode) == "string" {
 			kind, name = KindModule, jsString(name)
@@ -165,6 +225,14 @@ func (a *analyzer) jsDecl(d, outer *ts.Node, exported bool, container, doc strin
 	return ChunkKindLines, ""
 }
 
+// exportName records name as exported by an export clause or CommonJS.
+func (a *analyzer) exportName(name string) {
+	if a.exportNames == nil {
+		a.exportNames = map[string]bool{}
+	}
+	a.exportNames[name] = true
+}
+
 func join(container, name string) string {
 	if container == "" {
 		return name
@@ -174,7 +242,7 @@ func join(container, name string) string {
 
 // jsVariables records the names a variable declaration binds. A single
 // function or class bound to a name gives a func or class chunk.
-func (a *analyzer) jsVariables(d, outer *ts.Node, exported bool, container, doc string) (string, string) {
+func (a *analyzer) jsVariables(d, outer nodeID, exported bool, container, doc string) (string, string) {
 	kind := KindVar
 	if strings.HasPrefix(a.text(d), "const") {
 		kind = KindConst
@@ -182,7 +250,7 @@ func (a *analyzer) jsVariables(d, outer *ts.Node, exported bool, container, doc 
 	chunk, first := ChunkKindDecl, ""
 	declarators := a.namedChildren(d)
 	for i := range declarators {
-		v := &declarators[i]
+		v := declarators[i]
 		if a.kind(v) != "variable_declarator" {
 			continue
 		}
@@ -190,9 +258,9 @@ func (a *analyzer) jsVariables(d, outer *ts.Node, exported bool, container, doc 
 		nameNode := a.child(v, "name")
 		if a.kind(nameNode) != "identifier" { // a destructuring pattern
 			for _, id := range a.jsPatternNames(nameNode) {
-				a.addSymbol(kind, container, outer, &id, exported, doc)
+				a.addSymbol(kind, container, outer, id, exported, doc)
 				if first == "" {
-					first = a.text(&id)
+					first = a.text(id)
 				}
 			}
 			continue
@@ -215,7 +283,10 @@ func (a *analyzer) jsVariables(d, outer *ts.Node, exported bool, container, doc 
 			}
 		case "call_expression":
 			if f := a.child(value, "function"); a.kind(f) == "identifier" && a.text(f) == "require" {
-				a.requireAlias[value.StartByte()] = name
+				if a.requireAlias == nil {
+					a.requireAlias = map[uint]string{}
+				}
+				a.requireAlias[a.startByte(value)] = name
 			}
 			a.addSymbol(kind, container, outer, nameNode, exported, doc)
 		default:
@@ -226,18 +297,18 @@ func (a *analyzer) jsVariables(d, outer *ts.Node, exported bool, container, doc 
 }
 
 // jsPatternNames returns the identifiers a destructuring pattern binds.
-func (a *analyzer) jsPatternNames(p *ts.Node) []ts.Node {
+func (a *analyzer) jsPatternNames(p nodeID) []nodeID {
 	switch a.kind(p) {
 	case "identifier", "shorthand_property_identifier_pattern":
-		return []ts.Node{*p}
+		return []nodeID{p}
 	case "pair_pattern":
 		return a.jsPatternNames(a.child(p, "value"))
 	case "assignment_pattern", "object_assignment_pattern":
 		return a.jsPatternNames(a.child(p, "left"))
 	case "object_pattern", "array_pattern", "rest_pattern":
-		var out []ts.Node
+		var out []nodeID
 		for _, c := range a.namedChildren(p) {
-			out = append(out, a.jsPatternNames(&c)...)
+			out = append(out, a.jsPatternNames(c)...)
 		}
 		return out
 	}

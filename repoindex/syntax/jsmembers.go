@@ -1,14 +1,12 @@
 package syntax
 
-import ts "github.com/tree-sitter/go-tree-sitter"
-
 // jsClassBody records the methods and fields of a class.
-func (a *analyzer) jsClassBody(body *ts.Node, container string) {
+func (a *analyzer) jsClassBody(body nodeID, container string) {
 	members := a.namedChildren(body)
 	for i := range members {
-		m := &members[i]
+		m := members[i]
 		var kind string
-		var nameNode *ts.Node
+		var nameNode nodeID
 		switch a.kind(m) {
 		case "method_definition", "method_signature", "abstract_method_signature":
 			kind, nameNode = KindMethod, a.child(m, "name")
@@ -19,13 +17,13 @@ func (a *analyzer) jsClassBody(body *ts.Node, container string) {
 		default:
 			continue
 		}
-		if nameNode == nil {
+		if nameNode == none {
 			continue
 		}
 		private := a.kind(nameNode) == "private_property_identifier"
 		for _, c := range a.namedChildren(m) {
-			if a.kind(&c) == "accessibility_modifier" {
-				if t := a.text(&c); t == "private" || t == "protected" {
+			if a.kind(c) == "accessibility_modifier" {
+				if t := a.text(c); t == "private" || t == "protected" {
 					private = true
 				}
 			}
@@ -36,10 +34,10 @@ func (a *analyzer) jsClassBody(body *ts.Node, container string) {
 }
 
 // jsInterfaceBody records the properties and methods of an interface.
-func (a *analyzer) jsInterfaceBody(body *ts.Node, container string) {
+func (a *analyzer) jsInterfaceBody(body nodeID, container string) {
 	members := a.namedChildren(body)
 	for i := range members {
-		m := &members[i]
+		m := members[i]
 		kind := ""
 		switch a.kind(m) {
 		case "property_signature":
@@ -49,7 +47,7 @@ func (a *analyzer) jsInterfaceBody(body *ts.Node, container string) {
 		default:
 			continue
 		}
-		if name := a.child(m, "name"); name != nil {
+		if name := a.child(m, "name"); name != none {
 			s := a.addSymbol(kind, container, m, name, false, a.docAt(members, i, true))
 			a.members = append(a.members, member{index: s})
 		}
@@ -57,10 +55,10 @@ func (a *analyzer) jsInterfaceBody(body *ts.Node, container string) {
 }
 
 // jsEnumBody records the members of an enum.
-func (a *analyzer) jsEnumBody(body *ts.Node, container string) {
+func (a *analyzer) jsEnumBody(body nodeID, container string) {
 	members := a.namedChildren(body)
 	for i := range members {
-		m := &members[i]
+		m := members[i]
 		name := m
 		switch a.kind(m) {
 		case "property_identifier", "string":
@@ -69,7 +67,7 @@ func (a *analyzer) jsEnumBody(body *ts.Node, container string) {
 		default:
 			continue
 		}
-		if name != nil {
+		if name != none {
 			s := a.addSymbol(KindField, container, m, name, false, a.docAt(members, i, true))
 			a.members = append(a.members, member{index: s})
 		}
@@ -77,22 +75,22 @@ func (a *analyzer) jsEnumBody(body *ts.Node, container string) {
 }
 
 // jsNamespaceBody records the declarations of a namespace or module block.
-func (a *analyzer) jsNamespaceBody(body *ts.Node, container string) {
+func (a *analyzer) jsNamespaceBody(body nodeID, container string) {
 	statements := a.namedChildren(body)
 	for i := range statements {
-		st := &statements[i]
+		st := statements[i]
 		doc := a.docAt(statements, i, true)
 		switch a.kind(st) {
 		case "export_statement":
-			if d := a.child(st, "declaration"); d != nil {
+			if d := a.child(st, "declaration"); d != none {
 				a.jsDecl(d, st, true, container, doc)
 			}
 		case "expression_statement":
-			if inner := st.NamedChild(0); a.kind(inner) == "internal_module" {
+			if inner := a.namedChild0(st); a.kind(inner) == "internal_module" {
 				a.jsDecl(inner, st, false, container, doc)
 			}
 		case "ambient_declaration":
-			if inner := st.NamedChild(0); inner != nil {
+			if inner := a.namedChild0(st); inner != none {
 				a.jsDecl(inner, st, false, container, doc)
 			}
 		default:
@@ -105,12 +103,12 @@ func (a *analyzer) jsNamespaceBody(body *ts.Node, container string) {
 // module.exports = {a, b: c} and module.exports = a export names, and
 // exports.f = function... or module.exports.f = ... declare the exported
 // symbol f. It returns the symbol declared, or "".
-func (a *analyzer) jsCommonJS(stmt, expr *ts.Node) string {
+func (a *analyzer) jsCommonJS(stmt, expr nodeID) string {
 	if a.kind(expr) != "assignment_expression" {
 		return ""
 	}
 	left, right := a.child(expr, "left"), a.child(expr, "right")
-	if a.kind(left) != "member_expression" || right == nil {
+	if a.kind(left) != "member_expression" || right == none {
 		return ""
 	}
 	obj, prop := a.text(a.child(left, "object")), a.child(left, "property")
@@ -118,15 +116,15 @@ func (a *analyzer) jsCommonJS(stmt, expr *ts.Node) string {
 	case obj == "module" && a.text(prop) == "exports":
 		switch a.kind(right) {
 		case "identifier":
-			a.exportNames[a.text(right)] = true
+			a.exportName(a.text(right))
 		case "object":
 			for _, p := range a.namedChildren(right) {
-				switch a.kind(&p) {
+				switch a.kind(p) {
 				case "shorthand_property_identifier":
-					a.exportNames[a.text(&p)] = true
+					a.exportName(a.text(p))
 				case "pair":
-					if v := a.child(&p, "value"); a.kind(v) == "identifier" {
-						a.exportNames[a.text(v)] = true
+					if v := a.child(p, "value"); a.kind(v) == "identifier" {
+						a.exportName(a.text(v))
 					}
 				}
 			}
@@ -136,13 +134,13 @@ func (a *analyzer) jsCommonJS(stmt, expr *ts.Node) string {
 		kind := KindVar
 		switch a.kind(right) {
 		case "identifier":
-			a.exportNames[a.text(right)] = true
+			a.exportName(a.text(right))
 		case "function_expression", "arrow_function", "function", "generator_function":
 			kind = KindFunc
 		case "class":
 			kind = KindClass
 		}
-		a.addSymbol(kind, "", stmt, prop, true, a.docAbove(stmt, true))
+		a.addSymbol(kind, "", stmt, prop, true, a.topDoc(true))
 		return a.text(prop)
 	}
 	return ""
@@ -173,40 +171,40 @@ func (a *analyzer) finishExports() {
 }
 
 // jsImports records the imports of an import statement or a re-export.
-func (a *analyzer) jsImports(n *ts.Node) {
+func (a *analyzer) jsImports(n nodeID) {
 	path := jsString(a.text(a.child(n, "source")))
-	add := func(at *ts.Node, name, alias string) {
-		a.f.Imports = append(a.f.Imports, Import{Path: path, Name: name, Alias: alias, Start: a.pt(at.StartByte())})
+	add := func(at nodeID, name, alias string) {
+		a.f.Imports = append(a.f.Imports, Import{Path: path, Name: name, Alias: alias, Start: a.pt(a.startByte(at))})
 	}
 	before := len(a.f.Imports)
 	for _, c := range a.namedChildren(n) {
-		switch a.kind(&c) {
+		switch a.kind(c) {
 		case "import_clause":
-			for _, part := range a.namedChildren(&c) {
-				switch a.kind(&part) {
+			for _, part := range a.namedChildren(c) {
+				switch a.kind(part) {
 				case "identifier":
-					add(&part, "default", a.text(&part))
+					add(part, "default", a.text(part))
 				case "namespace_import":
-					add(&part, "*", a.text(part.NamedChild(0)))
+					add(part, "*", a.text(a.namedChild0(part)))
 				case "named_imports":
-					for _, spec := range a.namedChildren(&part) {
-						if a.kind(&spec) == "import_specifier" {
-							add(&spec, a.text(a.child(&spec, "name")), a.text(a.child(&spec, "alias")))
+					for _, spec := range a.namedChildren(part) {
+						if a.kind(spec) == "import_specifier" {
+							add(spec, a.text(a.child(spec, "name")), a.text(a.child(spec, "alias")))
 						}
 					}
 				}
 			}
 		case "import_require_clause":
-			path = jsString(a.text(a.child(&c, "source")))
-			add(&c, "", a.text(c.NamedChild(0)))
+			path = jsString(a.text(a.child(c, "source")))
+			add(c, "", a.text(a.namedChild0(c)))
 		case "export_clause":
-			for _, spec := range a.namedChildren(&c) {
-				if a.kind(&spec) == "export_specifier" {
-					add(&spec, a.text(a.child(&spec, "name")), a.text(a.child(&spec, "alias")))
+			for _, spec := range a.namedChildren(c) {
+				if a.kind(spec) == "export_specifier" {
+					add(spec, a.text(a.child(spec, "name")), a.text(a.child(spec, "alias")))
 				}
 			}
 		case "namespace_export":
-			add(&c, "*", a.text(c.NamedChild(0)))
+			add(c, "*", a.text(a.namedChild0(c)))
 		}
 	}
 	if len(a.f.Imports) == before && path != "" {

@@ -75,10 +75,7 @@ func TestNoCMemoryLeak(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tree, err := pp.parse(cancelled, big); !errors.Is(err, context.Canceled) {
-			if tree != nil {
-				tree.Close()
-			}
+		if _, err := pp.parse(cancelled, big, true); !errors.Is(err, context.Canceled) {
 			t.Errorf("cancelled parse: err %v", err)
 		}
 		g.pool.put(pp)

@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
 // Parse analyses content as the file at path; the language comes from the
@@ -29,59 +27,65 @@ func Parse(path string, content []byte, opts Options) (*File, error) {
 // content is not modified or retained. ParseContext is safe for
 // concurrent use.
 func ParseContext(ctx context.Context, path string, content []byte, opts Options) (*File, error) {
+	f, _, err := parseFile(ctx, path, content, opts)
+	return f, err
+}
+
+// parseStats tells the tests about the look-ups of one parse that the
+// flat tree could not answer as tree-sitter would have: both must be zero.
+type parseStats struct {
+	misses     int // queries missing from the grammar's query table
+	unresolved int // query answers the walk did not meet
+}
+
+// parseFile is ParseContext with the statistics of the parse.
+func parseFile(ctx context.Context, path string, content []byte, opts Options) (*File, parseStats, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
-		return nil, err
+		return nil, parseStats{}, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, parseStats{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if isBinary(content) {
-		return nil, fmt.Errorf("%s: %w", path, ErrBinary)
+		return nil, parseStats{}, fmt.Errorf("%s: %w", path, ErrBinary)
 	}
 	lang := LangForPath(path)
 	if len(content) > o.MaxFileBytes {
-		return &File{Lang: LangText, TooLarge: true, Chunks: ChunkLines(content, o)}, nil
+		return &File{Lang: LangText, TooLarge: true, Chunks: ChunkLines(content, o)}, parseStats{}, nil
 	}
 	g := grammarFor(lang)
 	if g == nil {
-		return &File{Lang: LangText, Chunks: ChunkLines(content, o)}, nil
+		return &File{Lang: LangText, Chunks: ChunkLines(content, o)}, parseStats{}, nil
 	}
-	pp, err := g.pool.get()
+	w, err := g.pool.get()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, parseStats{}, fmt.Errorf("%s: %w", path, err)
 	}
-	tree, err := pp.parse(ctx, content)
-	g.pool.put(pp)
+	defer g.pool.put(w) // after the analysis: the tree lives in w's memory
+	t, err := w.parse(ctx, content, true)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, parseStats{}, fmt.Errorf("%s: %w", path, err)
 	}
-	defer tree.Close()
-	root := tree.RootNode()
 	a := &analyzer{
 		ctx:  ctx,
 		g:    g,
+		t:    t,
 		src:  content,
 		li:   newLineIndex(content),
 		opts: o,
 		f:    &File{Lang: lang},
-		wc:   root.Walk(),
-		lc:   root.Walk(),
-
-		requireAlias: map[uint]string{},
-		exportNames:  map[string]bool{},
 	}
-	defer a.wc.Close()
-	defer a.lc.Close()
-	if err := a.run(root); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := a.run(); err != nil {
+		return nil, parseStats{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return a.f, nil
+	return a.f, parseStats{misses: a.misses, unresolved: t.unresolved}, nil
 }
 
-// run analyses the tree under root into a.f.
-func (a *analyzer) run(root *ts.Node) error {
-	if root.HasError() {
+// run analyses the tree into a.f.
+func (a *analyzer) run() error {
+	const root nodeID = 0
+	if a.hasError(root) {
 		a.f.Errors = a.countErrors(root)
 	}
 	top := a.topGo
@@ -92,15 +96,19 @@ func (a *analyzer) run(root *ts.Node) error {
 		top = a.topJS
 	}
 	a.top = a.topLevel(root)
+	a.f.Refs = make([]Ref, 0, a.maxRefs())
 	for a.topIdx = range a.top {
 		if err := a.ctx.Err(); err != nil {
 			return err
 		}
-		top(&a.top[a.topIdx])
+		top(a.top[a.topIdx])
 	}
 	a.topIdx = len(a.top)
 	a.finishUnits()
 	a.finishExports()
+	if len(a.f.Refs) == 0 {
+		a.f.Refs = nil
+	}
 	byStart := func(p, q Point) int { return cmp.Compare(p.Byte, q.Byte) }
 	if !slices.IsSortedFunc(a.f.Refs, func(p, q Ref) int { return byStart(p.Start, q.Start) }) {
 		slices.SortStableFunc(a.f.Refs, func(p, q Ref) int { return byStart(p.Start, q.Start) })
@@ -111,22 +119,39 @@ func (a *analyzer) run(root *ts.Node) error {
 	return nil
 }
 
-// topLevel returns the root's children, with every ERROR node among them
-// replaced by its named children (recursively): declarations that
-// tree-sitter could not fit into the tree are still found. The error's
-// other bytes fall into lines chunks.
-func (a *analyzer) topLevel(root *ts.Node) []ts.Node {
-	children := a.children(root)
-	if !root.HasError() {
+// maxRefs bounds the number of refs: each comes from a node with a
+// reference role. Allocating that many at once saves the copies of append;
+// the bound is typically within twice the count, as append's capacity is.
+func (a *analyzer) maxRefs() int {
+	role := a.g.refs.role
+	n := 0
+	for i := range a.t.nodes {
+		if k := a.t.nodes[i].kind; int(k) < len(role) {
+			switch role[k] {
+			case roleIdent, roleType, roleSelector, roleQualified:
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// topLevel returns the children of n (the root), with every ERROR node
+// among them replaced by its named children (recursively): declarations
+// that tree-sitter could not fit into the tree are still found. The
+// error's other bytes fall into lines chunks.
+func (a *analyzer) topLevel(n nodeID) []nodeID {
+	children := a.children(n)
+	if !a.hasError(n) {
 		return children
 	}
-	var out []ts.Node
+	var out []nodeID
 	for _, c := range children {
-		if c.IsError() {
-			out = append(out, a.topLevel(&c)...)
+		if a.isError(c) {
+			out = append(out, a.topLevel(c)...)
 			continue
 		}
-		if c.IsNamed() {
+		if a.isNamed(c) {
 			out = append(out, c)
 		}
 	}
@@ -135,26 +160,16 @@ func (a *analyzer) topLevel(root *ts.Node) []ts.Node {
 
 // countErrors counts the ERROR and MISSING nodes under n, skipping
 // subtrees without errors.
-func (a *analyzer) countErrors(n *ts.Node) int {
-	a.wc.Reset(*n)
-	return a.countErrorsAt()
-}
-
-func (a *analyzer) countErrorsAt() int {
-	n := a.wc.Node()
+func (a *analyzer) countErrors(n nodeID) int {
 	count := 0
-	if n.IsError() || n.IsMissing() {
+	if a.isError(n) || a.isMissing(n) {
 		count++
 	}
-	if !n.HasError() || !a.wc.GotoFirstChild() {
+	if !a.hasError(n) {
 		return count
 	}
-	for {
-		count += a.countErrorsAt()
-		if !a.wc.GotoNextSibling() {
-			break
-		}
+	for c := a.firstChild(n); c != none; c = a.nextSibling(n, c) {
+		count += a.countErrors(c)
 	}
-	a.wc.GotoParent()
 	return count
 }

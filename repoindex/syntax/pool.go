@@ -1,112 +1,62 @@
 package syntax
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"runtime"
 	"sync/atomic"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
-// readChunk bounds the slice handed to tree-sitter per read callback;
-// go-tree-sitter copies each slice into C memory.
-const readChunk = 64 << 10
+// errLoad reports a grammar that tree-sitter rejects or that could not be
+// copied into C memory.
+var errLoad = errors.New("syntax: load grammar")
 
-// pooledParser is a tree-sitter parser with its cancellation flag. The flag
-// is Go memory that the C parser reads while parsing, so it stays pinned
-// for the parser's life.
-type pooledParser struct {
-	p      *ts.Parser
-	flag   *uintptr
-	pinner runtime.Pinner
-}
-
-func (pp *pooledParser) close() {
-	pp.p.SetCancellationFlag(nil)
-	pp.p.Close()
-	pp.pinner.Unpin()
-}
-
-// parse parses content, stopping early when ctx is done. It returns nil
-// and the context's error after a cancellation, and nil and ErrParse when
-// tree-sitter gives no tree for another reason. The parser is reset and
-// reusable afterwards in every case.
-func (pp *pooledParser) parse(ctx context.Context, content []byte) (*ts.Tree, error) {
-	var stop func() bool
-	done := make(chan struct{})
-	if ctx.Done() != nil {
-		stop = context.AfterFunc(ctx, func() {
-			atomic.StoreUintptr(pp.flag, 1)
-			close(done)
-		})
-	}
-	tree := pp.p.ParseWith(func(off int, _ ts.Point) []byte {
-		if off >= len(content) {
-			return nil
-		}
-		return content[off:min(len(content), off+readChunk)]
-	}, nil)
-	if stop != nil && !stop() {
-		<-done // the flag was set (or is being set): wait, then clear it
-	}
-	atomic.StoreUintptr(pp.flag, 0)
-	if tree != nil {
-		return tree, nil
-	}
-	pp.p.Reset() // a halted parse would otherwise resume on the next call
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("syntax: parse: %w", err)
-	}
-	return nil, ErrParse
-}
-
-// parserPool keeps up to cap(idle) idle parsers of one language. Parsers
-// beyond that are closed when returned, so the C memory held by idle
-// parsers is bounded.
+// parserPool keeps up to cap(idle) idle workers (parsers with their
+// buffers) of one language. Workers beyond that are closed when returned,
+// so the C memory held by idle workers is bounded.
 type parserPool struct {
-	lang    *ts.Language
-	idle    chan *pooledParser
-	created atomic.Int64 // parsers made, for tests
+	lang    *cLang
+	idle    chan *worker
+	created atomic.Int64 // workers made, for tests
 }
 
-func newParserPool(lang *ts.Language, size int) *parserPool {
-	return &parserPool{lang: lang, idle: make(chan *pooledParser, size)}
+func newParserPool(lang *cLang, size int) *parserPool {
+	return &parserPool{lang: lang, idle: make(chan *worker, size)}
 }
 
-func (pl *parserPool) get() (*pooledParser, error) {
+func (pl *parserPool) get() (*worker, error) {
 	select {
-	case pp := <-pl.idle:
-		return pp, nil
+	case w := <-pl.idle:
+		return w, nil
 	default:
 	}
-	p := ts.NewParser()
-	if err := p.SetLanguage(pl.lang); err != nil {
-		p.Close()
-		return nil, fmt.Errorf("syntax: load grammar: %w", err)
+	if pl.lang == nil {
+		return nil, fmt.Errorf("%w: out of memory", errLoad)
 	}
-	pp := &pooledParser{p: p, flag: new(uintptr)}
-	pp.pinner.Pin(pp.flag)
-	p.SetCancellationFlag(pp.flag)
+	w := newWorker(pl.lang)
+	if w == nil {
+		return nil, fmt.Errorf("%w: tree-sitter rejects its version", errLoad)
+	}
 	pl.created.Add(1)
-	return pp, nil
+	return w, nil
 }
 
-func (pl *parserPool) put(pp *pooledParser) {
+// put returns w, whose last tree is no longer used, to the pool.
+func (pl *parserPool) put(w *worker) {
+	w.trim()
 	select {
-	case pl.idle <- pp:
+	case pl.idle <- w:
 	default:
-		pp.close()
+		w.close()
 	}
 }
 
-// drain closes every idle parser (tests use it to check that nothing else
+// drain closes every idle worker (tests use it to check that nothing else
 // holds C memory).
 func (pl *parserPool) drain() {
 	for {
 		select {
-		case pp := <-pl.idle:
-			pp.close()
+		case w := <-pl.idle:
+			w.close()
 		default:
 			return
 		}

@@ -1,10 +1,6 @@
 package syntax
 
-import (
-	"strings"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
-)
+import "strings"
 
 func pythonRefTables(g *grammar) refTables {
 	return g.buildTables(tableSpec{
@@ -25,8 +21,23 @@ func pythonRefTables(g *grammar) refTables {
 	})
 }
 
+// pythonQueries lists the fields (and first named children, "") that the
+// Python analysis looks up by node kind; see queryTable.
+var pythonQueries = map[string][]string{
+	"function_definition":     {"name", "body"},
+	"class_definition":        {"name", "body"},
+	"decorated_definition":    {"definition"},
+	"expression_statement":    {""},
+	"assignment":              {"left", "right"},
+	"aliased_import":          {"name", "alias"},
+	"import_statement":        {"module_name"},
+	"import_from_statement":   {"module_name"},
+	"future_import_statement": {"module_name"},
+	"ERROR":                   {""},
+}
+
 // topPython handles one top-level node of a Python file.
-func (a *analyzer) topPython(n *ts.Node) {
+func (a *analyzer) topPython(n nodeID) {
 	switch a.kind(n) {
 	case "comment":
 		a.comment(n)
@@ -40,7 +51,7 @@ func (a *analyzer) topPython(n *ts.Node) {
 		}
 		return
 	case "expression_statement":
-		if s := a.pyDocstringOf(n); s != nil && len(a.units) == 0 {
+		if s := a.pyDocstringOf(n); s != none && len(a.units) == 0 {
 			a.f.Doc = pythonDocstring(a.text(s))
 			a.addHeader(n)
 			return
@@ -75,7 +86,7 @@ func pyExported(name string) bool { return !strings.HasPrefix(name, "_") }
 
 // pyFunc records a function (a method inside a class) and returns its name.
 // decl is the definition or its decorated_definition.
-func (a *analyzer) pyFunc(def, decl *ts.Node, container string) string {
+func (a *analyzer) pyFunc(def, decl nodeID, container string) string {
 	nameNode := a.child(def, "name")
 	name := a.text(nameNode)
 	kind := KindFunc
@@ -88,7 +99,7 @@ func (a *analyzer) pyFunc(def, decl *ts.Node, container string) string {
 
 // pyClass records a class with its methods, fields and nested classes and
 // returns its name.
-func (a *analyzer) pyClass(def, decl *ts.Node, container string) string {
+func (a *analyzer) pyClass(def, decl nodeID, container string) string {
 	nameNode := a.child(def, "name")
 	name := a.text(nameNode)
 	a.addSymbol(KindClass, container, decl, nameNode, pyExported(name), a.pyDoc(def))
@@ -97,15 +108,15 @@ func (a *analyzer) pyClass(def, decl *ts.Node, container string) string {
 		inner = container + "." + name
 	}
 	for _, st := range a.namedChildren(a.child(def, "body")) {
-		d := &st
+		d := st
 		if a.kind(d) == "decorated_definition" {
 			d = a.child(d, "definition")
 		}
 		switch a.kind(d) {
 		case "function_definition":
-			a.pyFunc(d, &st, inner)
+			a.pyFunc(d, st, inner)
 		case "class_definition":
-			a.pyClass(d, &st, inner)
+			a.pyClass(d, st, inner)
 		case "expression_statement":
 			a.pyAssignment(d, inner, KindField)
 		}
@@ -114,12 +125,12 @@ func (a *analyzer) pyClass(def, decl *ts.Node, container string) string {
 }
 
 // pyDoc returns the docstring of a function or class definition.
-func (a *analyzer) pyDoc(def *ts.Node) string {
+func (a *analyzer) pyDoc(def nodeID) string {
 	for _, st := range a.namedChildren(a.child(def, "body")) {
-		if a.isComment(&st) {
+		if a.isComment(st) {
 			continue
 		}
-		if s := a.pyDocstringOf(&st); s != nil {
+		if s := a.pyDocstringOf(st); s != none {
 			return pythonDocstring(a.text(s))
 		}
 		return ""
@@ -128,29 +139,29 @@ func (a *analyzer) pyDoc(def *ts.Node) string {
 }
 
 // pyDocstringOf returns the string literal of an expression statement
-// that is only a string, or nil.
-func (a *analyzer) pyDocstringOf(st *ts.Node) *ts.Node {
-	if a.kind(st) != "expression_statement" || st.NamedChildCount() != 1 {
-		return nil
+// that is only a string, or none.
+func (a *analyzer) pyDocstringOf(st nodeID) nodeID {
+	if a.kind(st) != "expression_statement" || a.t.nodes[st].namedCount != 1 {
+		return none
 	}
-	s := st.NamedChild(0)
+	s := a.namedChild0(st)
 	if a.kind(s) != "string" {
-		return nil
+		return none
 	}
 	return s
 }
 
 // pyAssignment records the names an assignment statement binds (a = b = 1
 // and a, b = ... bind several) as symbols of kind and returns them.
-func (a *analyzer) pyAssignment(st *ts.Node, container, kind string) []string {
-	if st.NamedChildCount() != 1 {
+func (a *analyzer) pyAssignment(st nodeID, container, kind string) []string {
+	if a.t.nodes[st].namedCount != 1 {
 		return nil
 	}
 	var names []string
-	for as := st.NamedChild(0); a.kind(as) == "assignment"; as = a.child(as, "right") {
+	for as := a.namedChild0(st); a.kind(as) == "assignment"; as = a.child(as, "right") {
 		for _, id := range a.pyTargets(a.child(as, "left")) {
-			name := a.text(&id)
-			a.addSymbol(kind, container, st, &id, pyExported(name), "")
+			name := a.text(id)
+			a.addSymbol(kind, container, st, id, pyExported(name), "")
 			names = append(names, name)
 		}
 	}
@@ -158,14 +169,14 @@ func (a *analyzer) pyAssignment(st *ts.Node, container, kind string) []string {
 }
 
 // pyTargets returns the identifiers an assignment target binds.
-func (a *analyzer) pyTargets(t *ts.Node) []ts.Node {
+func (a *analyzer) pyTargets(t nodeID) []nodeID {
 	switch a.kind(t) {
 	case "identifier":
-		return []ts.Node{*t}
+		return []nodeID{t}
 	case "pattern_list", "tuple_pattern", "list_pattern", "list_splat_pattern":
-		var out []ts.Node
+		var out []nodeID
 		for _, c := range a.namedChildren(t) {
-			out = append(out, a.pyTargets(&c)...)
+			out = append(out, a.pyTargets(c)...)
 		}
 		return out
 	}
@@ -174,7 +185,7 @@ func (a *analyzer) pyTargets(t *ts.Node) []ts.Node {
 
 // pyImports records the imports of an import statement: one Import per
 // imported module or name.
-func (a *analyzer) pyImports(n *ts.Node) {
+func (a *analyzer) pyImports(n nodeID) {
 	module := ""
 	isFrom := a.kind(n) != "import_statement"
 	if isFrom {
@@ -184,16 +195,16 @@ func (a *analyzer) pyImports(n *ts.Node) {
 		}
 	}
 	for _, c := range a.namedChildren(n) {
-		if m := a.child(n, "module_name"); m != nil && m.Id() == c.Id() {
+		if m := a.child(n, "module_name"); m != none && m == c {
 			continue
 		}
-		imp := Import{Start: a.pt(c.StartByte())}
-		switch a.kind(&c) {
+		imp := Import{Start: a.pt(a.startByte(c))}
+		switch a.kind(c) {
 		case "dotted_name":
-			imp.Path = a.text(&c)
+			imp.Path = a.text(c)
 		case "aliased_import":
-			imp.Path = a.text(a.child(&c, "name"))
-			imp.Alias = a.text(a.child(&c, "alias"))
+			imp.Path = a.text(a.child(c, "name"))
+			imp.Alias = a.text(a.child(c, "alias"))
 		case "wildcard_import":
 			imp.Path = "*"
 		default:

@@ -3,8 +3,6 @@ package syntax
 import (
 	"unicode"
 	"unicode/utf8"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
 // Walk contexts: how an identifier is being used.
@@ -18,17 +16,13 @@ const (
 const maxQualifier = 256
 
 // refs reports the references in the subtree of n.
-func (a *analyzer) refs(n *ts.Node) {
-	a.wc.Reset(*n)
-	a.walk(ctxUse)
-}
+func (a *analyzer) refs(n nodeID) { a.walk(n, ctxUse) }
 
-// walk reports the references in the subtree at the cursor.
-func (a *analyzer) walk(ctx uint8) {
+// walk reports the references in the subtree of n.
+func (a *analyzer) walk(n nodeID, ctx uint8) {
 	t := &a.g.refs
-	n := a.wc.Node()
 	var k uint16 // ERROR nodes keep 0: no role, walk their children
-	if id := n.KindId(); int(id) < len(t.role) {
+	if id := a.t.nodes[n].kind; int(id) < len(t.role) {
 		if a.g.kinds[id] == "" {
 			return // an anonymous token: a leaf without refs
 		}
@@ -58,18 +52,15 @@ func (a *analyzer) walk(ctx uint8) {
 		a.selector(n, k, RefSelector)
 		return
 	}
-	if !a.wc.GotoFirstChild() {
-		return
-	}
 	pass := (ctx == ctxDecl && t.passDecl[k]) || t.declAll[k]
-	for {
+	for c := a.firstChild(n); c != none; c = a.nextSibling(n, c) {
 		child := ctxUse
 		if pass {
 			child = ctxDecl
 		}
 		callee := false
 		if t.hasFields[k] {
-			fid := a.wc.FieldId()
+			fid := a.t.nodes[c].field
 			key := uint32(k)<<16 | uint32(fid)
 			switch {
 			case r == roleCall && fid == t.callee[k]:
@@ -81,22 +72,17 @@ func (a *analyzer) walk(ctx uint8) {
 			}
 		}
 		if callee {
-			a.callee(n, k)
+			a.callee(n, k, c)
 		} else {
-			a.walk(child)
-		}
-		if !a.wc.GotoNextSibling() {
-			break
+			a.walk(c, child)
 		}
 	}
-	a.wc.GotoParent()
 }
 
-// callee reports the callee of call (at the cursor) as a RefCall.
-func (a *analyzer) callee(call *ts.Node, callKind uint16) {
+// callee reports the callee n of call as a RefCall.
+func (a *analyzer) callee(call nodeID, callKind uint16, n nodeID) {
 	t := &a.g.refs
-	n := a.wc.Node()
-	k := n.KindId()
+	k := a.t.nodes[n].kind
 	if int(k) >= len(t.role) {
 		k = 0
 	}
@@ -112,14 +98,14 @@ func (a *analyzer) callee(call *ts.Node, callKind uint16) {
 		if t.imports && a.g.kinds[k] == "import" {
 			a.dynamicImport(call, callKind)
 		}
-		a.walk(ctxUse)
+		a.walk(n, ctxUse)
 	}
 }
 
 // ident reports n as a reference of kind and returns its name ("" when it
 // is not reported).
-func (a *analyzer) ident(n *ts.Node, kind string, ctx uint8) string {
-	start, end := n.StartByte(), n.EndByte()
+func (a *analyzer) ident(n nodeID, kind string, ctx uint8) string {
+	start, end := a.t.nodes[n].start, a.t.nodes[n].end
 	name := string(a.src[start:end])
 	if name == "" || a.g.refs.ignore[name] {
 		return ""
@@ -129,61 +115,55 @@ func (a *analyzer) ident(n *ts.Node, kind string, ctx uint8) string {
 			return ""
 		}
 	}
-	a.f.Refs = append(a.f.Refs, Ref{Name: name, Kind: kind, Start: a.pt(start)})
+	a.f.Refs = append(a.f.Refs, Ref{Name: name, Kind: kind, Start: a.pt(uint(start))})
 	return name
 }
 
-// selector walks the operand of operand.name (n, at the cursor), then
-// reports name as a ref of kind.
-func (a *analyzer) selector(n *ts.Node, k uint16, kind string) {
+// selector walks the operand of operand.name (n), then reports name as a
+// ref of kind.
+func (a *analyzer) selector(n nodeID, k uint16, kind string) {
 	t := &a.g.refs
 	op, member := t.operand[k], t.member[k]
 	// The operand's refs come first: they precede the name in the source.
-	if a.wc.GotoFirstChild() {
-		for {
-			if a.wc.FieldId() == op {
-				a.walk(ctxUse)
-			}
-			if !a.wc.GotoNextSibling() {
-				break
-			}
+	for c := a.firstChild(n); c != none; c = a.nextSibling(n, c) {
+		if a.t.nodes[c].field == op {
+			a.walk(c, ctxUse)
 		}
-		a.wc.GotoParent()
 	}
-	if name := n.ChildByFieldId(member); name != nil {
-		start, end := name.StartByte(), name.EndByte()
+	if name := a.byField(n, member); name != none {
+		start, end := a.t.nodes[name].start, a.t.nodes[name].end
 		a.f.Refs = append(a.f.Refs, Ref{
 			Name:      string(a.src[start:end]),
 			Kind:      kind,
-			Start:     a.pt(start),
-			Qualifier: a.qualifier(n.ChildByFieldId(op)),
+			Start:     a.pt(uint(start)),
+			Qualifier: a.qualifier(a.byField(n, op)),
 		})
 	}
 }
 
 // qualified reports a qualified type name pkg.Name.
-func (a *analyzer) qualified(n *ts.Node, k uint16, kind string) {
+func (a *analyzer) qualified(n nodeID, k uint16, kind string) {
 	t := &a.g.refs
-	name := n.ChildByFieldId(t.member[k])
-	if name == nil {
+	name := a.byField(n, t.member[k])
+	if name == none {
 		return
 	}
-	start, end := name.StartByte(), name.EndByte()
+	start, end := a.t.nodes[name].start, a.t.nodes[name].end
 	a.f.Refs = append(a.f.Refs, Ref{
 		Name:      string(a.src[start:end]),
 		Kind:      kind,
-		Start:     a.pt(start),
-		Qualifier: a.qualifier(n.ChildByFieldId(t.operand[k])),
+		Start:     a.pt(uint(start)),
+		Qualifier: a.qualifier(a.byField(n, t.operand[k])),
 	})
 }
 
 // qualifier returns the text of a selector's operand when it is a chain of
 // plain names (a, a.b, this.x), and "" otherwise.
-func (a *analyzer) qualifier(op *ts.Node) string {
-	if op == nil {
+func (a *analyzer) qualifier(op nodeID) string {
+	if op == none {
 		return ""
 	}
-	start, end := op.StartByte(), op.EndByte()
+	start, end := a.t.nodes[op].start, a.t.nodes[op].end
 	if end-start > maxQualifier {
 		return ""
 	}
@@ -219,16 +199,16 @@ func isNameChain(s []byte) bool {
 }
 
 // dynamicImport records require("m") and import("m") as imports.
-func (a *analyzer) dynamicImport(call *ts.Node, callKind uint16) {
-	args := call.ChildByFieldId(a.g.refs.args[callKind])
-	if args == nil || args.NamedChildCount() == 0 {
+func (a *analyzer) dynamicImport(call nodeID, callKind uint16) {
+	args := a.byField(call, a.g.refs.args[callKind])
+	if args == none || a.t.nodes[args].namedCount == 0 {
 		return
 	}
-	arg := args.NamedChild(0)
+	arg := a.namedChild0(args)
 	if a.kind(arg) != "string" {
 		return
 	}
-	start := call.StartByte()
+	start := a.startByte(call)
 	a.f.Imports = append(a.f.Imports, Import{
 		Path:  jsString(a.text(arg)),
 		Alias: a.requireAlias[start],

@@ -3,8 +3,6 @@ package syntax
 import (
 	"slices"
 	"unicode/utf8"
-
-	ts "github.com/tree-sitter/go-tree-sitter"
 )
 
 // split cuts a unit larger than MaxChunkBytes into consecutive spans of at
@@ -17,12 +15,11 @@ import (
 // character boundary.
 func (a *analyzer) split(u unit) [][2]int {
 	var cands []int
-	for i := range u.nodes {
-		n := &u.nodes[i]
+	for i, n := range u.nodes {
 		if i > 0 {
-			cands = append(cands, int(n.StartByte()))
+			cands = append(cands, int(a.startByte(n)))
 		}
-		if int(n.EndByte()-n.StartByte()) > a.opts.MaxChunkBytes {
+		if int(a.endByte(n)-a.startByte(n)) > a.opts.MaxChunkBytes {
 			a.cutsInside(n, &cands)
 		}
 	}
@@ -38,12 +35,10 @@ func (a *analyzer) split(u unit) [][2]int {
 
 // cutsInside appends the starts of n's children, and recursively of the
 // children of those that are larger than MaxChunkBytes.
-func (a *analyzer) cutsInside(n *ts.Node, cands *[]int) {
-	children := a.children(n)
-	for i := range children {
-		c := &children[i]
-		*cands = append(*cands, int(c.StartByte()))
-		if int(c.EndByte()-c.StartByte()) > a.opts.MaxChunkBytes {
+func (a *analyzer) cutsInside(n nodeID, cands *[]int) {
+	for _, c := range a.children(n) {
+		*cands = append(*cands, int(a.startByte(c)))
+		if int(a.endByte(c)-a.startByte(c)) > a.opts.MaxChunkBytes {
 			a.cutsInside(c, cands)
 		}
 	}
