@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"bytes"
+	"fmt"
+)
 
 // User metadata keys are stored as "u:"+key in memory/meta, apart from the
 // package's own keys (the schema version).
@@ -66,6 +69,24 @@ func (t *Tx) DeleteMeta(key string) (err error) {
 	}()
 	if err != nil {
 		return fmt.Errorf("store: delete meta %q: %w", key, err)
+	}
+	return nil
+}
+
+// ForEachMeta calls fn for every key set with SetMeta that starts with
+// prefix, in key order.
+func (t *Tx) ForEachMeta(prefix string, fn func(key, value string) error) (err error) {
+	defer recoverCorrupt(&err)
+	mb, err := t.bucket(bMeta)
+	if err != nil {
+		return err
+	}
+	p := []byte(userMetaPrefix + prefix)
+	c := mb.Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		if err := fn(string(k[len(userMetaPrefix):]), string(v)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

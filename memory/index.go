@@ -1,0 +1,237 @@
+package memory
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/aios-dev/aios/memory/store"
+)
+
+// FileInput is one file for IndexFiles.
+type FileInput struct {
+	Facts  FileFacts
+	Chunks []Chunk // every chunk's Path is Facts.Path
+}
+
+// IndexFile replaces everything memory knows about facts.Path: its chunks
+// in the store, the sparse index and the vector store, and its facts in
+// the knowledge graph. Vectors of changed or new chunks are computed in
+// the background (see Flush); until then the chunks are found by the
+// sparse and graph retrievers.
+func (m *Memory) IndexFile(ctx context.Context, facts FileFacts, chunks []Chunk) error {
+	return m.IndexFiles(ctx, []FileInput{{Facts: facts, Chunks: chunks}})
+}
+
+// IndexFiles is IndexFile for several files, written to the store in one
+// transaction: the way to index many files at once.
+func (m *Memory) IndexFiles(ctx context.Context, files []FileInput) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := m.checkOpen(); err != nil {
+		return err
+	}
+	recs := make([][]store.ChunkRecord, len(files))
+	paths := make(map[string]bool, len(files))
+	for i := range files {
+		f := &files[i]
+		if err := f.Facts.validate(); err != nil {
+			return err
+		}
+		if paths[f.Facts.Path] {
+			return fmt.Errorf("%w: %s given twice", ErrInvalidFacts, f.Facts.Path)
+		}
+		paths[f.Facts.Path] = true
+		r, err := prepareChunks(f.Facts.Path, f.Chunks)
+		if err != nil {
+			return err
+		}
+		recs[i] = r
+	}
+
+	m.writeMu.Lock()
+	defer m.writeMu.Unlock()
+	if err := m.checkConflicts(recs, paths); err != nil {
+		return err
+	}
+	put := make([]*FileFacts, len(files))
+	for i := range files {
+		put[i] = &files[i].Facts
+	}
+	if err := m.persistFacts(put, nil); err != nil {
+		return err
+	}
+	err := m.st.Update(func(tx *store.Tx) error {
+		for i := range files {
+			if err := tx.ReplaceFileChunks(files[i].Facts.Path, recs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		m.restoreFacts(paths)
+		return fmt.Errorf("memory: index: %w", err)
+	}
+	for i := range files {
+		if err := m.apply(files[i].Facts, recs[i]); err != nil {
+			return err
+		}
+	}
+	m.log.Debug("memory: indexed", "files", len(files))
+	return nil
+}
+
+// checkConflicts refuses chunk IDs that belong to a file not being
+// replaced. Called with writeMu held.
+func (m *Memory) checkConflicts(recs [][]store.ChunkRecord, paths map[string]bool) error {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, rs := range recs {
+		for i := range rs {
+			if c, ok := m.chunks[rs[i].ID]; ok && c.path != rs[i].Path && !paths[c.path] {
+				return fmt.Errorf("%w: chunk ID %q of %s already belongs to %s", ErrInvalidChunk, rs[i].ID, rs[i].Path, c.path)
+			}
+		}
+	}
+	return nil
+}
+
+// restoreFacts puts back the facts the graph holds for paths after a
+// failed store write, so that the stored facts keep matching the chunks.
+func (m *Memory) restoreFacts(paths map[string]bool) {
+	var put []*FileFacts
+	var del []string
+	for p := range paths {
+		if f, ok := m.graph.facts(p); ok {
+			put = append(put, &f)
+		} else {
+			del = append(del, p)
+		}
+	}
+	if err := m.persistFacts(put, del); err != nil {
+		m.log.Warn("memory: restoring file facts after a failed write", "err", err)
+	}
+}
+
+// apply brings the in-memory indexes in line with a file's new chunks and
+// facts, already stored. Called with writeMu held.
+func (m *Memory) apply(facts FileFacts, recs []store.ChunkRecord) error {
+	path := facts.Path
+	docs := make([]SparseDoc, len(recs))
+	metas := make([]*chunkMeta, len(recs))
+	for i := range recs {
+		meta := metaOf(&recs[i])
+		metas[i] = &meta
+		docs[i] = SparseDoc{ID: recs[i].ID, Text: recs[i].Text, Symbol: recs[i].Symbol, Path: path}
+	}
+	var embed []*chunkMeta
+	var stale []string
+	m.mu.Lock()
+	old := m.files[path]
+	keep := make(map[string]bool, len(old))
+	for _, c := range metas {
+		if prev, ok := m.chunks[c.id]; ok && prev.hash == c.hash && prev.path == path {
+			keep[c.id] = true
+		} else {
+			embed = append(embed, c)
+		}
+	}
+	for _, c := range old {
+		delete(m.chunks, c.id)
+		if !keep[c.id] {
+			stale = append(stale, c.id)
+		}
+	}
+	for _, c := range metas {
+		if prev, ok := m.chunks[c.id]; ok { // moved here from another file
+			m.files[prev.path] = removeMeta(m.files[prev.path], c.id)
+			stale = append(stale, c.id)
+		}
+		m.chunks[c.id] = c
+	}
+	if len(metas) > 0 {
+		sortMetas(metas)
+		m.files[path] = metas
+	} else {
+		delete(m.files, path)
+	}
+	if m.vec != nil && len(stale) > 0 {
+		if err := m.vec.Delete(stale...); err != nil {
+			m.log.Warn("memory: dropping stale vectors", "path", path, "err", err)
+		}
+	}
+	m.mu.Unlock()
+
+	m.sparse.Replace(path, docs)
+	if err := m.graph.SetFile(facts); err != nil {
+		return err
+	}
+	if m.queue != nil {
+		m.queue.forget(stale)
+		m.queue.add(embed)
+	}
+	return nil
+}
+
+// sortMetas puts a file's chunks in file order (then by ID), whatever
+// order they were given or stored in.
+func sortMetas(ms []*chunkMeta) {
+	slices.SortFunc(ms, func(a, b *chunkMeta) int {
+		return cmp.Or(cmp.Compare(a.startByte, b.startByte), cmp.Compare(a.startLine, b.startLine), cmp.Compare(a.id, b.id))
+	})
+}
+
+func removeMeta(list []*chunkMeta, id string) []*chunkMeta {
+	for i, c := range list {
+		if c.id == id {
+			return append(list[:i], list[i+1:]...)
+		}
+	}
+	return list
+}
+
+// RemoveFile forgets the file at path: its chunks, vectors, facts and
+// graph nodes. An unknown path is not an error.
+func (m *Memory) RemoveFile(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := m.checkOpen(); err != nil {
+		return err
+	}
+	if err := validatePath(path); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidFacts, err)
+	}
+	m.writeMu.Lock()
+	defer m.writeMu.Unlock()
+	if err := m.persistFacts(nil, []string{path}); err != nil {
+		return err
+	}
+	if err := m.st.DeleteFile(path); err != nil {
+		m.restoreFacts(map[string]bool{path: true})
+		return fmt.Errorf("memory: remove %s: %w", path, err)
+	}
+	m.mu.Lock()
+	old := m.files[path]
+	ids := make([]string, len(old))
+	for i, c := range old {
+		ids[i] = c.id
+		delete(m.chunks, c.id)
+	}
+	delete(m.files, path)
+	if m.vec != nil && len(ids) > 0 {
+		if err := m.vec.Delete(ids...); err != nil {
+			m.log.Warn("memory: dropping vectors", "path", path, "err", err)
+		}
+	}
+	m.mu.Unlock()
+	m.sparse.Remove(path)
+	m.graph.RemoveFile(path)
+	if m.queue != nil {
+		m.queue.forget(ids)
+	}
+	return nil
+}
