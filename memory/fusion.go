@@ -22,6 +22,12 @@ type Fused struct {
 // their order counts. The result is sorted by score, then ID. k <= 0
 // means RRFK.
 func FuseRRF(lists map[string][]Hit, k int) []Fused {
+	return FuseWeightedRRF(lists, nil, k)
+}
+
+// FuseWeightedRRF is FuseRRF with a weight per list (name → weight; a list
+// not named weighs 1): score(d) = Σ weight / (k + rank(d)).
+func FuseWeightedRRF(lists map[string][]Hit, weights map[string]float64, k int) []Fused {
 	if k <= 0 {
 		k = RRFK
 	}
@@ -32,6 +38,10 @@ func FuseRRF(lists map[string][]Hit, k int) []Fused {
 	}
 	slices.Sort(names) // a fixed order of float additions
 	for _, name := range names {
+		w, ok := weights[name]
+		if !ok {
+			w = 1
+		}
 		for i, h := range lists[name] {
 			f := byID[h.ID]
 			if f == nil {
@@ -42,7 +52,7 @@ func FuseRRF(lists map[string][]Hit, k int) []Fused {
 				continue
 			}
 			f.Ranks[name] = i + 1
-			f.Score += 1 / float64(k+i+1)
+			f.Score += w / float64(k+i+1)
 		}
 	}
 	out := make([]Fused, 0, len(byID))

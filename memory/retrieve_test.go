@@ -127,8 +127,9 @@ func TestRetrieveWithEmbedder(t *testing.T) {
 	if st.Vectors != st.Chunks || st.PendingEmbeds != 0 || st.Chunks != 15 {
 		t.Fatalf("stats after Flush: %+v", st)
 	}
+	// Prose only: no code-like word seeds the graph.
 	r := retrieve(t, m, Query{Text: "evict entries from the cache"})
-	if !slices.Equal(r.Retrievers, []string{RetrieverSparse, RetrieverDense, RetrieverGraph}) {
+	if !slices.Equal(r.Retrievers, []string{RetrieverSparse, RetrieverDense}) {
 		t.Fatalf("retrievers %v, notes %q", r.Retrievers, r.Notes)
 	}
 	dense := 0
@@ -177,5 +178,24 @@ func TestRetrieveOnlyRequestedRetrievers(t *testing.T) {
 	q.Retrievers = []string{"bm25"}
 	if _, err := m.Retrieve(t.Context(), q); err == nil || !strings.Contains(err.Error(), `unknown retriever "bm25"`) {
 		t.Errorf("unknown retriever: err %v", err)
+	}
+}
+
+func TestCodeLikeSeeds(t *testing.T) {
+	text := "Close releases the Cache. It calls io.Closer and parse_url with MaxAge2; see LRU. Done"
+	for word, want := range map[string]bool{
+		"Close": false, // starts the sentence
+		"Cache": true, "io.Closer": true, "parse_url": true, "MaxAge2": true, "LRU": true,
+		"releases": false, "Done": false, "It": false,
+	} {
+		if got := codeLike(text, word); got != want {
+			t.Errorf("codeLike(%q) = %v, want %v", word, got, want)
+		}
+	}
+	q := Query{Text: text, Identifiers: []string{"evict"}}
+	got := seedIdentifiers(&q, identifiers(&q))
+	want := []string{"evict", "Cache", "io.Closer", "Closer", "parse_url", "MaxAge2", "LRU"}
+	if !slices.Equal(got, want) {
+		t.Errorf("seeds %q, want %q", got, want)
 	}
 }

@@ -12,8 +12,8 @@ type candidate struct {
 	scores Scores
 }
 
-// rank fuses the lists and reranks the result, best first.
-func (m *Memory) rank(lists map[string][]Hit, r *reranker) []candidate {
+// rank fuses the lists (weighted) and reranks the result, best first.
+func (m *Memory) rank(lists map[string][]Hit, weights map[string]float64, r *reranker) []candidate {
 	raw := map[string]map[string]float64{}
 	for name, hits := range lists {
 		s := make(map[string]float64, len(hits))
@@ -22,7 +22,7 @@ func (m *Memory) rank(lists map[string][]Hit, r *reranker) []candidate {
 		}
 		raw[name] = s
 	}
-	fused := FuseRRF(lists, RRFK)
+	fused := FuseWeightedRRF(lists, weights, RRFK)
 	out := make([]candidate, 0, len(fused))
 	m.mu.RLock()
 	for _, f := range fused {

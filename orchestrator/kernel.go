@@ -39,10 +39,17 @@ type Options struct {
 	// registers its macro agents (Interface, Planner, Executor, Critic,
 	// Memory) itself, before calling Agents.
 	Agents func(k *Kernel) error
+	// Workspace, when set, enables retrieval over the workspace's index
+	// and memory (see OpenKnowledge): the Retrieve agent and the search
+	// rule are registered for it.
+	Workspace string
 	// Inference is the node's model access (nil: no model configured);
 	// InferenceMeter counts what it does. The kernel closes Inference.
 	Inference      *inference.Lazy
 	InferenceMeter *inference.Meter
+	// EmbedModel, when set, names the embedding model of Inference: the
+	// workspace's memory then retrieves densely too.
+	EmbedModel string
 }
 
 // Kernel is one aios node: registry, bus, planner, executor and the
@@ -65,8 +72,11 @@ type Kernel struct {
 	mu     sync.RWMutex // guards closed; held for reading while sending on recCh
 	closed bool
 
-	inference *inference.Lazy
-	meter     *inference.Meter
+	inference  *inference.Lazy
+	meter      *inference.Meter
+	know       knowledgeState
+	workspace  string
+	embedModel string
 }
 
 // recItem is a task record for the Memory agent, or (flushed set) a marker
@@ -98,12 +108,14 @@ func New(opts Options) (*Kernel, error) {
 		return nil, err
 	}
 	k := &Kernel{
-		log:       opts.Logger,
-		reg:       agents.NewRegistry(keys),
-		overlay:   repoindex.NewOverlay(),
-		memory:    macro.NewMemory(opts.TaskHistory),
-		inference: opts.Inference,
-		meter:     opts.InferenceMeter,
+		log:        opts.Logger,
+		reg:        agents.NewRegistry(keys),
+		overlay:    repoindex.NewOverlay(),
+		memory:     macro.NewMemory(opts.TaskHistory),
+		inference:  opts.Inference,
+		meter:      opts.InferenceMeter,
+		workspace:  opts.Workspace,
+		embedModel: opts.EmbedModel,
 	}
 	notUnderstood := agents.AgentFunc(func(_ context.Context, m *agents.Message) (*agents.Message, error) {
 		return m.NewReply(agents.NotUnderstood, []byte(string(m.Receiver)+" takes no requests on the bus")), nil
@@ -141,6 +153,12 @@ func New(opts Options) (*Kernel, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Workspace != "" {
+		if err := k.registerRetrieve(opts.Workspace); err != nil {
+			k.bus.Close()
+			return nil, err
+		}
+	}
 	if opts.Agents != nil {
 		if err := opts.Agents(k); err != nil {
 			k.bus.Close()
@@ -172,7 +190,7 @@ func (k *Kernel) Close() error {
 	if k.inference != nil {
 		ierr = k.inference.Close()
 	}
-	return errors.Join(k.bus.Close(), ierr)
+	return errors.Join(k.bus.Close(), ierr, k.closeKnowledge())
 }
 
 // Inference returns the node's model access, nil when none is configured.

@@ -1,0 +1,304 @@
+package knowledge
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aios-dev/aios/memory"
+	"github.com/aios-dev/aios/memory/store"
+	"github.com/aios-dev/aios/repoindex"
+	"github.com/aios-dev/aios/repoindex/syntax"
+)
+
+// Options configure a Service.
+type Options struct {
+	// Root is the workspace (absolute). Required.
+	Root string
+	// StorePath is the workspace store; default: store.PathFor(cache, Root).
+	StorePath string
+	// Overlay holds the editor's open buffers (nil: none).
+	Overlay *repoindex.Overlay
+	// Embedder turns on dense retrieval; EmbedModel keys its vectors.
+	Embedder   memory.Embedder
+	EmbedModel string
+	// NoHistory skips reading the git log (co-change edges).
+	NoHistory bool
+	Logger    *slog.Logger
+}
+
+// Service keeps a workspace's index and memory in step.
+type Service struct {
+	opts  Options
+	log   *slog.Logger
+	st    *store.Store
+	ix    *repoindex.Index
+	mem   *memory.Memory
+	unsub func()
+
+	mu   sync.Mutex // serialises syncs into memory; guards pkgs
+	pkgs *packages
+}
+
+// metaKey records, per file, the blob memory last indexed.
+const metaPrefix = "knowledge/blob/"
+
+// Open opens (or creates) the workspace's store, index and memory. It does
+// not refresh: call Refresh.
+func Open(opts Options) (*Service, error) {
+	if opts.Root == "" {
+		return nil, errors.New("knowledge: a workspace root is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.StorePath == "" {
+		dir, err := store.DefaultDir()
+		if err != nil {
+			return nil, err
+		}
+		if opts.StorePath, err = store.PathFor(dir, opts.Root); err != nil {
+			return nil, err
+		}
+	}
+	st, err := store.Open(opts.StorePath, store.Options{Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+	ix, err := repoindex.Open(repoindex.Options{Root: opts.Root, DB: st.DB(), Overlay: opts.Overlay, Logger: opts.Logger})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	mem, err := memory.Open(memory.Options{Store: st, Embedder: opts.Embedder, EmbedModel: opts.EmbedModel, Logger: opts.Logger})
+	if err != nil {
+		ix.Close()
+		st.Close()
+		return nil, err
+	}
+	s := &Service{opts: opts, log: opts.Logger, st: st, ix: ix, mem: mem, pkgs: newPackages(opts.Root)}
+	return s, nil
+}
+
+// Index returns the workspace index.
+func (s *Service) Index() *repoindex.Index { return s.ix }
+
+// Memory returns the workspace memory.
+func (s *Service) Memory() *memory.Memory { return s.mem }
+
+// Close releases everything.
+func (s *Service) Close() error {
+	if s.unsub != nil {
+		s.unsub()
+	}
+	return errors.Join(s.mem.Close(), s.ix.Close(), s.st.Close())
+}
+
+// Report says what a refresh did.
+type Report struct {
+	Index       *repoindex.Changes
+	Indexed     int // files (re)indexed into memory
+	Removed     int // files removed from memory
+	Unchanged   int // files memory already had
+	Failed      int // files that could not be indexed (reasons logged)
+	IndexTime   time.Duration
+	MemoryTime  time.Duration
+	HistoryTime time.Duration
+}
+
+// Refresh brings the index up to date with the workspace, reads new git
+// history, and reconciles memory with the index: every file whose blob
+// memory has not indexed yet is (re)indexed and every file gone is removed.
+func (s *Service) Refresh(ctx context.Context) (*Report, error) {
+	rep := &Report{}
+	t0 := time.Now()
+	ch, err := s.ix.Refresh(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Index, rep.IndexTime = ch, time.Since(t0)
+	if !s.opts.NoHistory {
+		t1 := time.Now()
+		if err := s.ix.History(ctx, repoindex.HistoryOptions{}); err != nil && !errors.Is(err, repoindex.ErrNotGit) {
+			s.log.Warn("reading git history", "err", err)
+		}
+		rep.HistoryTime = time.Since(t1)
+	}
+	t2 := time.Now()
+	if err := s.reconcile(ctx, rep); err != nil {
+		return rep, err
+	}
+	rep.MemoryTime = time.Since(t2)
+	return rep, nil
+}
+
+// Follow keeps memory current as the index changes (editor buffers,
+// saved files) until Close.
+func (s *Service) Follow() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.unsub != nil {
+		return
+	}
+	s.unsub = s.ix.Subscribe(func(ch *repoindex.Changes) {
+		// Subscribers may not call the index's update methods: hand off.
+		go func() {
+			rep := &Report{}
+			if err := s.reconcile(context.Background(), rep); err != nil {
+				s.log.Warn("updating memory", "err", err)
+			}
+		}()
+	})
+}
+
+// UpdateBuffer re-reads path's open buffer (didChange) and updates memory.
+func (s *Service) UpdateBuffer(ctx context.Context, path string) error {
+	_, err := s.ix.UpdateBuffer(ctx, path)
+	if err != nil {
+		return err
+	}
+	return s.reconcile(ctx, &Report{})
+}
+
+// UpdateFiles re-reads paths from disk (didSave, watched files) and
+// updates memory.
+func (s *Service) UpdateFiles(ctx context.Context, paths []string) error {
+	if _, err := s.ix.UpdateFiles(ctx, paths); err != nil {
+		return err
+	}
+	return s.reconcile(ctx, &Report{})
+}
+
+// reconcile makes memory hold exactly the index's parsed files, each at
+// its current blob.
+func (s *Service) reconcile(ctx context.Context, rep *Report) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	have := make(map[string]string)
+	err := s.st.View(func(tx *store.Tx) error {
+		return tx.ForEachMeta(metaPrefix, func(k, v string) error {
+			have[k[len(metaPrefix):]] = v
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	listed := make(map[string]bool)
+	var batch []memory.FileInput
+	var blobs []string
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := s.mem.IndexFiles(ctx, batch); err != nil {
+			return err
+		}
+		if err := s.st.Update(func(tx *store.Tx) error {
+			for i, in := range batch {
+				if err := tx.SetMeta(metaPrefix+in.Facts.Path, blobs[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		rep.Indexed += len(batch)
+		batch, blobs = batch[:0], blobs[:0]
+		return nil
+	}
+	for _, fi := range s.ix.Files() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if fi.Submodule || fi.Symlink || !fi.Parsed {
+			continue
+		}
+		listed[fi.Path] = true
+		if have[fi.Path] == fi.Blob {
+			rep.Unchanged++
+			continue
+		}
+		in, err := s.input(fi)
+		if err != nil {
+			rep.Failed++
+			s.log.Warn("cannot index file into memory", "path", fi.Path, "err", err)
+			continue
+		}
+		batch = append(batch, in)
+		blobs = append(blobs, fi.Blob)
+		if len(batch) >= 256 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for p := range have {
+		if listed[p] {
+			continue
+		}
+		if err := s.mem.RemoveFile(ctx, p); err != nil {
+			return err
+		}
+		if err := s.st.DeleteMeta(metaPrefix + p); err != nil {
+			return err
+		}
+		rep.Removed++
+	}
+	return nil
+}
+
+// input builds memory's view of one indexed file.
+func (s *Service) input(fi repoindex.FileInfo) (memory.FileInput, error) {
+	f, err := s.ix.Syntax(fi.Path)
+	if err != nil {
+		return memory.FileInput{}, err
+	}
+	content, err := s.ix.Content(fi.Path)
+	if err != nil {
+		return memory.FileInput{}, err
+	}
+	var co []memory.CoChange
+	for _, c := range s.ix.CoChanged(fi.Path, 20) {
+		co = append(co, memory.CoChange{Path: c.Path, Count: c.Count})
+	}
+	var pkg string
+	if f.Lang == syntax.LangGo || f.Lang == syntax.LangPython {
+		pkg = s.pkgs.of(fi.Path, f.Lang)
+	}
+	facts, chunks := convert(fi.Path, content, f, pkg, co)
+	if len(chunks) == 0 && len(content) > 0 {
+		return memory.FileInput{}, fmt.Errorf("no chunks from %d bytes", len(content))
+	}
+	return memory.FileInput{Facts: facts, Chunks: chunks}, nil
+}
+
+// Search retrieves context for a query.
+func (s *Service) Search(ctx context.Context, q memory.Query) (*memory.Result, error) {
+	return s.mem.Retrieve(ctx, q)
+}
+
+// Stats describes the index and memory.
+type Stats struct {
+	Index  repoindex.Stats
+	Memory memory.Stats
+	Store  store.StoreStats
+}
+
+// Stats returns counts of the index, memory and store.
+func (s *Service) Stats() (Stats, error) {
+	st, err := s.st.Stats()
+	return Stats{Index: s.ix.Stats(), Memory: s.mem.Stats(), Store: st}, err
+}
+
+// RecordFeedback stores what the user did with an AI action.
+func (s *Service) RecordFeedback(ctx context.Context, f memory.Feedback) (memory.Feedback, error) {
+	return s.mem.RecordFeedback(ctx, f)
+}

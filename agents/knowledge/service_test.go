@@ -1,0 +1,181 @@
+package knowledge
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aios-dev/aios/memory"
+	"github.com/aios-dev/aios/repoindex"
+)
+
+func gitRepo(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "init"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	return dir
+}
+
+var corpus = map[string]string{
+	"go.mod": "module example.com/shop\n\ngo 1.26\n",
+	"cart/cart.go": `package cart
+
+// Total adds up the price of every item in the cart, applying the discount.
+func Total(items []Item, discount float64) float64 {
+	sum := 0.0
+	for _, it := range items {
+		sum += it.Price * float64(it.Quantity)
+	}
+	return sum * (1 - discount)
+}
+
+// Item is one line of a cart.
+type Item struct {
+	Name     string
+	Price    float64
+	Quantity int
+}
+`,
+	"payment/charge.go": `package payment
+
+import "example.com/shop/cart"
+
+// Charge bills the customer's card for the cart total.
+func Charge(card string, items []cart.Item) error {
+	amount := cart.Total(items, 0)
+	return send(card, amount)
+}
+
+func send(card string, amount float64) error { return nil }
+`,
+	"README.md": "# shop\n\nA tiny shop used to test retrieval.\n",
+}
+
+func open(t *testing.T, root string, ov *repoindex.Overlay) *Service {
+	t.Helper()
+	s, err := Open(Options{Root: root, StorePath: filepath.Join(t.TempDir(), "aios.db"), Overlay: ov})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func topPath(t *testing.T, s *Service, q memory.Query) string {
+	t.Helper()
+	res, err := s.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) == 0 {
+		t.Fatalf("no results for %q (notes %v)", q.Text, res.Notes)
+	}
+	return res.Items[0].Path
+}
+
+func TestRefreshIndexesAndSearchFinds(t *testing.T) {
+	root := gitRepo(t, corpus)
+	s := open(t, root, nil)
+	rep, err := s.Refresh(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Indexed != 4 || rep.Failed != 0 { // go.mod, README.md and the two Go files
+		t.Fatalf("report %+v", rep)
+	}
+	if got := topPath(t, s, memory.Query{Text: "add up the price of items with a discount"}); got != "cart/cart.go" {
+		t.Fatalf("top hit %s", got)
+	}
+	if got := topPath(t, s, memory.Query{Text: "bill the card"}); got != "payment/charge.go" {
+		t.Fatalf("top hit %s", got)
+	}
+	// A second refresh has nothing to do.
+	rep, err = s.Refresh(context.Background())
+	if err != nil || rep.Indexed != 0 || rep.Unchanged != 4 {
+		t.Fatalf("second refresh %+v %v", rep, err)
+	}
+	st, err := s.Stats()
+	if err != nil || st.Memory.Files != 4 || st.Memory.Chunks == 0 || st.Memory.Edges == 0 {
+		t.Fatalf("stats %+v %v", st.Memory, err)
+	}
+}
+
+func TestBufferEditsReachMemoryAndDeletesLeave(t *testing.T) {
+	root := gitRepo(t, corpus)
+	ov := repoindex.NewOverlay()
+	s := open(t, root, ov)
+	if _, err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(root, "cart", "cart.go")
+	edited := strings.Replace(corpus["cart/cart.go"], "func Total(", "// Refund returns money to a customer who sent the goods back.\nfunc Refund(amount float64) float64 { return -amount }\n\nfunc Total(", 1)
+	if err := ov.Set(path, 2, []byte(edited)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateBuffer(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Search(context.Background(), memory.Query{Text: "refund money for returned goods"})
+	if err != nil || len(res.Items) == 0 || res.Items[0].Symbol != "Refund" {
+		t.Fatalf("after buffer edit: %+v %v", res.Items, err)
+	}
+	os.Remove(filepath.Join(root, "payment", "charge.go"))
+	ov.Delete(path)
+	rep, err := s.Refresh(context.Background())
+	if err != nil || rep.Removed != 1 {
+		t.Fatalf("refresh after delete %+v %v", rep, err)
+	}
+	res, _ = s.Search(context.Background(), memory.Query{Text: "bill the card", K: 10})
+	for _, it := range res.Items {
+		if it.Path == "payment/charge.go" {
+			t.Fatal("a deleted file is still retrieved")
+		}
+	}
+}
+
+func TestReopenKeepsMemoryAndFeedback(t *testing.T) {
+	root := gitRepo(t, corpus)
+	storePath := filepath.Join(t.TempDir(), "aios.db")
+	s, err := Open(Options{Root: root, StorePath: storePath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RecordFeedback(context.Background(), memory.Feedback{Query: "bill the card", Action: "ai-fix", Accepted: true, Files: []string{"payment/charge.go"}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(Options{Root: root, StorePath: storePath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	rep, err := s.Refresh(context.Background())
+	if err != nil || rep.Indexed != 0 || rep.Unchanged != 4 {
+		t.Fatalf("reopen refresh %+v %v", rep, err)
+	}
+	if fb := s.Memory().SimilarFeedback("bill the card", 3); len(fb) != 1 || !fb[0].Accepted {
+		t.Fatalf("feedback after reopen %+v", fb)
+	}
+	if got := topPath(t, s, memory.Query{Text: "bill the card"}); got != "payment/charge.go" {
+		t.Fatalf("top hit after reopen %s", got)
+	}
+}
