@@ -47,6 +47,9 @@ Usage:
   aios infer (--model FILE.gguf | --backend NAME) --prompt TEXT [-n N] [--threads N] [--json]
                                           run one completion and print its figures
   aios doctor                             report libraries, configuration and backend health
+  aios index [-C DIR] [--stats] [--json]  build or update the workspace index and memory
+  aios search QUERY [-k 5] [--file F] [--json]
+                                          retrieve the chunks most relevant to QUERY
   aios model pull URL [--sha256 HEX] [--dir DIR]
                                           download a GGUF model (resumable, verified)
   aios version                            print the version
@@ -87,6 +90,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runInfer(ctx, args[1:], stdout, stderr)
 	case "doctor":
 		code, err = runDoctor(ctx, args[1:], stdout, stderr)
+	case "index":
+		err = runIndex(ctx, args[1:], stdout, stderr)
+	case "search":
+		err = runSearch(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "aios", version)
 	case "help", "-h", "--help", "-help":
