@@ -17,9 +17,11 @@ const (
 	CommandTasks     = "aios.tasks"     // list recent tasks with their steps and timings
 	CommandLint      = "aios.lint"      // lint packages (default ./...) and publish the findings
 	CommandInference = "aios.inference" // the inference layer's metering and state
+	CommandSearch    = "aios.search"    // retrieve the chunks most relevant to a query (SearchArgs)
+	CommandIndex     = "aios.index"     // bring the workspace index up to date; report what it holds
 )
 
-var commands = []string{CommandTasks, CommandLint, CommandInference}
+var commands = []string{CommandTasks, CommandLint, CommandInference, CommandSearch, CommandIndex}
 
 // LintSummary is the result of the aios.lint command.
 type LintSummary struct {
@@ -55,6 +57,10 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		result, err = s.lint(ctx, k, patterns, params.WorkDoneToken)
 	case CommandInference:
 		result = k.InferenceStatus()
+	case CommandSearch:
+		result, err = s.search(ctx, k, params.Arguments)
+	case CommandIndex:
+		result, err = s.reindex(ctx, k, params.WorkDoneToken)
 	default:
 		return nil, invalidParams("unknown command %q (aios knows %v)", params.Command, commands)
 	}

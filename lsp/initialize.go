@@ -79,6 +79,8 @@ func (s *Server) Initialized(ctx context.Context, params *protocol.InitializedPa
 			}
 		}
 	}
+	s.startIndexing(ctx)
+	s.watchFiles(ctx)
 	return nil
 }
 
@@ -110,6 +112,9 @@ func readClientCaps(c *protocol.ClientCapabilities) clientCaps {
 	if w := c.Window; w != nil {
 		caps.workDoneProgress = w.WorkDoneProgress != nil && *w.WorkDoneProgress
 		caps.showMessage = w.ShowMessage != nil
+	}
+	if ws := c.Workspace; ws != nil && ws.DidChangeWatchedFiles != nil {
+		caps.watchFiles = ws.DidChangeWatchedFiles.DynamicRegistration != nil && *ws.DidChangeWatchedFiles.DynamicRegistration
 	}
 	if td := c.TextDocument; td != nil {
 		caps.pullDiagnostics = td.Diagnostic != nil

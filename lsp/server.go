@@ -59,6 +59,9 @@ type InitOptions struct {
 	// Inference overrides the inference configuration (backends, models,
 	// policy): the same object as the workspace's .aios.json.
 	Inference json.RawMessage `json:"inference,omitempty"`
+	// Index builds and follows the workspace index for retrieval (default
+	// true).
+	Index *bool `json:"index,omitempty"`
 }
 
 // Server is the LSP server of one connection.
@@ -82,8 +85,11 @@ type Server struct {
 	published map[string]bool      // URIs with diagnostics published
 	progress  map[string]context.CancelFunc
 	inflight  map[jsonrpc2.ID]context.CancelFunc // running requests, for $/cancelRequest
-	exited    chan struct{}
-	passes    sync.WaitGroup // running diagnostics passes; Add under mu while kernel != nil
+	syncs     map[string]*bufferSync             // pending index updates, by path
+	// indexCancel stops the background indexing started after initialized.
+	indexCancel context.CancelFunc
+	exited      chan struct{}
+	passes      sync.WaitGroup // running diagnostics passes; Add under mu while kernel != nil
 }
 
 type serverState int
@@ -102,6 +108,7 @@ type clientCaps struct {
 	codeActionData   bool
 	relatedInfo      bool
 	showMessage      bool
+	watchFiles       bool // workspace/didChangeWatchedFiles can be registered dynamically
 }
 
 // NewServer validates opts and returns a Server.
@@ -127,6 +134,7 @@ func NewServer(opts Options) (*Server, error) {
 		published: make(map[string]bool),
 		progress:  make(map[string]context.CancelFunc),
 		inflight:  make(map[jsonrpc2.ID]context.CancelFunc),
+		syncs:     make(map[string]*bufferSync),
 		exited:    make(chan struct{}),
 	}, nil
 }
@@ -296,6 +304,9 @@ func (s *Server) shutdownKernel() {
 	}
 	for _, c := range s.progress {
 		c()
+	}
+	if s.indexCancel != nil {
+		s.indexCancel()
 	}
 	s.mu.Unlock()
 	s.passes.Wait() // cancelled above; none starts once kernel is nil

@@ -282,7 +282,7 @@ func TestInitializeAdvertisesWhatWorks(t *testing.T) {
 			if !*ca.ResolveProvider {
 				t.Fatal("no resolve provider")
 			}
-			if strings.Join(c.ExecuteCommandProvider.Commands, ",") != "aios.tasks,aios.lint,aios.inference" {
+			if strings.Join(c.ExecuteCommandProvider.Commands, ",") != "aios.tasks,aios.lint,aios.inference,aios.search,aios.index" {
 				t.Fatalf("commands %v", c.ExecuteCommandProvider.Commands)
 			}
 			if (c.DiagnosticProvider != nil) != tc.pull {

@@ -20,6 +20,7 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 		return err
 	}
 	s.scheduleDiagnostics(doc)
+	s.syncBuffer(doc.path, false)
 	return nil
 }
 
@@ -61,13 +62,15 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 		return err
 	}
 	s.scheduleDiagnostics(doc)
+	s.syncBuffer(doc.path, false)
 	return nil
 }
 
-// DidSave re-diagnoses the open documents: saving can change what other
-// packages see on disk.
+// DidSave re-diagnoses the open documents (saving can change what other
+// packages see on disk) and re-reads the file into the index.
 func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
 	s.scheduleDiagnostics(s.openDocuments()...)
+	s.syncBuffer(filePath(string(params.TextDocument.URI)), true)
 	return nil
 }
 
@@ -89,6 +92,7 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	}
 	if doc.path != "" && k != nil {
 		k.Overlay().Delete(doc.path)
+		s.syncBuffer(doc.path, true) // the file on disk is the truth again
 	}
 	s.clearDiagnostics(ctx, u)
 	return nil

@@ -50,6 +50,10 @@ type Options struct {
 	// EmbedModel, when set, names the embedding model of Inference: the
 	// workspace's memory then retrieves densely too.
 	EmbedModel string
+	// KnowledgeStore is the store file of the workspace's index and
+	// memory; "" is the per-workspace store under the user's cache
+	// directory (~/.cache/aios/workspaces/NAME-HASH/aios.db).
+	KnowledgeStore string
 }
 
 // Kernel is one aios node: registry, bus, planner, executor and the
@@ -72,11 +76,12 @@ type Kernel struct {
 	mu     sync.RWMutex // guards closed; held for reading while sending on recCh
 	closed bool
 
-	inference  *inference.Lazy
-	meter      *inference.Meter
-	know       knowledgeState
-	workspace  string
-	embedModel string
+	inference      *inference.Lazy
+	meter          *inference.Meter
+	know           knowledgeState
+	workspace      string
+	embedModel     string
+	knowledgeStore string
 }
 
 // recItem is a task record for the Memory agent, or (flushed set) a marker
@@ -108,14 +113,15 @@ func New(opts Options) (*Kernel, error) {
 		return nil, err
 	}
 	k := &Kernel{
-		log:        opts.Logger,
-		reg:        agents.NewRegistry(keys),
-		overlay:    repoindex.NewOverlay(),
-		memory:     macro.NewMemory(opts.TaskHistory),
-		inference:  opts.Inference,
-		meter:      opts.InferenceMeter,
-		workspace:  opts.Workspace,
-		embedModel: opts.EmbedModel,
+		log:            opts.Logger,
+		reg:            agents.NewRegistry(keys),
+		overlay:        repoindex.NewOverlay(),
+		memory:         macro.NewMemory(opts.TaskHistory),
+		inference:      opts.Inference,
+		meter:          opts.InferenceMeter,
+		workspace:      opts.Workspace,
+		embedModel:     opts.EmbedModel,
+		knowledgeStore: opts.KnowledgeStore,
 	}
 	notUnderstood := agents.AgentFunc(func(_ context.Context, m *agents.Message) (*agents.Message, error) {
 		return m.NewReply(agents.NotUnderstood, []byte(string(m.Receiver)+" takes no requests on the bus")), nil

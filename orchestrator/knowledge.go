@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/aios-dev/aios/agents"
@@ -50,10 +51,14 @@ func (k *Kernel) registerRetrieve(root string) error {
 
 // OpenKnowledge opens the workspace's index and memory (fast: nothing is
 // parsed) and starts following the editor's buffers. Call RefreshKnowledge
-// to bring them up to date. storePath "" is the default store.
+// to bring them up to date. storePath "" is Options.KnowledgeStore, else
+// the workspace's store under the user's cache directory.
 func (k *Kernel) OpenKnowledge(storePath string) error {
 	if k.workspace == "" {
 		return fmt.Errorf("the kernel has no workspace")
+	}
+	if storePath == "" {
+		storePath = k.knowledgeStore
 	}
 	opts := knowledge.Options{Root: k.workspace, StorePath: storePath, Overlay: k.overlay, Logger: k.log}
 	if k.inference != nil && k.embedModel != "" {
@@ -91,7 +96,7 @@ func (k *Kernel) BufferChanged(ctx context.Context, path string, saved bool) err
 		return nil // not opened: nothing follows the workspace
 	}
 	rel, err := filepath.Rel(svc.Index().Root(), path)
-	if err != nil || rel == ".." || len(rel) > 2 && rel[:3] == "../" {
+	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
 		return nil // outside the workspace
 	}
 	rel = filepath.ToSlash(rel)
@@ -100,6 +105,35 @@ func (k *Kernel) BufferChanged(ctx context.Context, path string, saved bool) err
 	}
 	return svc.UpdateBuffer(ctx, rel)
 }
+
+// FilesChanged tells the index that files changed on disk (absolute
+// paths; workspace/didChangeWatchedFiles): they are re-read, and removed
+// when gone.
+func (k *Kernel) FilesChanged(ctx context.Context, paths []string) error {
+	svc := k.knowledgeService()
+	if svc == nil {
+		return nil
+	}
+	rels := make([]string, 0, len(paths))
+	for _, p := range paths {
+		rel, err := filepath.Rel(svc.Index().Root(), p)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+			continue
+		}
+		rels = append(rels, filepath.ToSlash(rel))
+	}
+	if len(rels) == 0 {
+		return nil
+	}
+	return svc.UpdateFiles(ctx, rels)
+}
+
+// HasWorkspace reports whether the kernel retrieves over a workspace
+// (Options.Workspace).
+func (k *Kernel) HasWorkspace() bool { return k.workspace != "" }
+
+// KnowledgeOpen reports whether OpenKnowledge has succeeded.
+func (k *Kernel) KnowledgeOpen() bool { return k.knowledgeService() != nil }
 
 // KnowledgeStats describes the index and memory.
 func (k *Kernel) KnowledgeStats() (knowledge.Stats, error) {

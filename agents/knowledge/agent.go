@@ -17,7 +17,7 @@ const RetrieveID agents.ID = "meso/retrieve"
 var Retrieve = agents.CapabilitySpec{Name: "retrieve", Requires: []string{"query"}, Optional: []string{"document"}, Provides: "context", Retryable: true}
 
 // ErrNotReady is returned while the workspace's knowledge is not open.
-var ErrNotReady = errors.New("workspace knowledge not open yet")
+var ErrNotReady = errors.New("the workspace index is not open yet (aios builds it after initialize unless initializationOptions.index is false; the aios.index command builds it)")
 
 // Agent serves the Retrieve capability over a Service that may open
 // later (get returns nil until then).

@@ -31,6 +31,7 @@ func TestE2ENode(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join("test", "e2e.mjs"), bin, file)
 	cmd.Dir = dir
+	cmd.Env = isolatedEnv(t, t.TempDir())
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
@@ -65,6 +66,7 @@ func npmCI(t *testing.T, dir string) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund")
 	cmd.Dir = dir
+	cmd.Env = isolatedEnv(t, t.TempDir())
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	out, err := cmd.CombinedOutput()

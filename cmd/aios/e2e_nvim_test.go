@@ -109,24 +109,8 @@ func TestE2ENeovim(t *testing.T) {
 	script := repoFile(t, "editors/nvim/test/e2e.lua")
 	file := writeE2EModule(t)
 
-	// Keep Neovim's logs and state out of the user's home. Go derives its
-	// build cache from XDG_CACHE_HOME, so pin it first.
 	home := t.TempDir()
-	env := os.Environ()
-	if os.Getenv("GOCACHE") == "" {
-		out, err := exec.Command("go", "env", "GOCACHE").Output()
-		if err != nil {
-			t.Fatalf("go env GOCACHE: %v", err)
-		}
-		env = append(env, "GOCACHE="+strings.TrimSpace(string(out)))
-	}
-	env = append(env,
-		"XDG_CACHE_HOME="+filepath.Join(home, "cache"),
-		"XDG_STATE_HOME="+filepath.Join(home, "state"),
-		"XDG_DATA_HOME="+filepath.Join(home, "data"),
-		"AIOS_E2E_BIN="+bin,
-		"AIOS_E2E_FILE="+file,
-	)
+	env := append(isolatedEnv(t, home), "AIOS_E2E_BIN="+bin, "AIOS_E2E_FILE="+file)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -164,4 +148,24 @@ func lspLog(home string) string {
 		}
 	}
 	return ""
+}
+
+// isolatedEnv is the environment, with XDG directories under home, for an editor and the aios it starts:
+// logs, state and aios's workspace stores stay out of the user's home.
+// Go derives its build cache from XDG_CACHE_HOME, so it is pinned first.
+func isolatedEnv(t *testing.T, home string) []string {
+	t.Helper()
+	env := os.Environ()
+	if os.Getenv("GOCACHE") == "" {
+		out, err := exec.Command("go", "env", "GOCACHE").Output()
+		if err != nil {
+			t.Fatalf("go env GOCACHE: %v", err)
+		}
+		env = append(env, "GOCACHE="+strings.TrimSpace(string(out)))
+	}
+	return append(env,
+		"XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+		"XDG_STATE_HOME="+filepath.Join(home, "state"),
+		"XDG_DATA_HOME="+filepath.Join(home, "data"),
+	)
 }

@@ -24,17 +24,13 @@ func openKnowledge(root string, log *slog.Logger) (*knowledge.Service, func(), e
 	opts := knowledge.Options{Root: root, Logger: log}
 	closeEngine := func() {}
 	if cfg, _, err := inferenceConfig(root, nil); err == nil {
-		for _, b := range cfg.Backends {
-			if b.Embeddings && (cfg.Embedding == "" || cfg.Embedding == b.Name) {
-				meter := inference.NewMeter()
-				lazy := inference.NewLazy(meter, func() (*inference.Engine, error) {
-					return inference.Build(cfg, inference.BuildOptions{Workspace: root, Logger: log, Meter: meter})
-				})
-				opts.Embedder = lazy
-				opts.EmbedModel = b.Type + ":" + b.Name + ":" + b.Model + ":" + b.EmbeddingModel
-				closeEngine = func() { lazy.Close() }
-				break
-			}
+		if key := embeddingModel(cfg); key != "" {
+			meter := inference.NewMeter()
+			lazy := inference.NewLazy(meter, func() (*inference.Engine, error) {
+				return inference.Build(cfg, inference.BuildOptions{Workspace: root, Logger: log, Meter: meter})
+			})
+			opts.Embedder, opts.EmbedModel = lazy, key
+			closeEngine = func() { lazy.Close() }
 		}
 	}
 	s, err := knowledge.Open(opts)
@@ -43,6 +39,17 @@ func openKnowledge(root string, log *slog.Logger) (*knowledge.Service, func(), e
 		return nil, nil, err
 	}
 	return s, func() { s.Close(); closeEngine() }, nil
+}
+
+// embeddingModel names the embedding model cfg configures ("" when none):
+// vectors stored under one name are not compared with another's.
+func embeddingModel(cfg inference.Config) string {
+	for _, b := range cfg.Backends {
+		if b.Embeddings && (cfg.Embedding == "" || cfg.Embedding == b.Name) {
+			return b.Type + ":" + b.Name + ":" + b.Model + ":" + b.EmbeddingModel
+		}
+	}
+	return ""
 }
 
 func workspaceFlag(fs *flag.FlagSet) *string {

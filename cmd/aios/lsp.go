@@ -87,8 +87,9 @@ func newLSPServer(log *slog.Logger, onExit func(int)) (*lsp.Server, error) {
 		NewKernel: func(root string, init lsp.InitOptions) (*orchestrator.Kernel, error) {
 			tests := init.Tests == nil || *init.Tests
 			opts := orchestrator.Options{
-				Logger: log,
-				Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: tests, BuildFlags: init.BuildFlags}),
+				Logger:    log,
+				Agents:    orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: tests, BuildFlags: init.BuildFlags}),
+				Workspace: root,
 			}
 			// Models load on first use; an invalid configuration was
 			// reported by inferenceNotices and leaves inference off.
@@ -98,6 +99,7 @@ func newLSPServer(log *slog.Logger, onExit func(int)) (*lsp.Server, error) {
 				opts.Inference = inference.NewLazy(meter, func() (*inference.Engine, error) {
 					return inference.Build(cfg, inference.BuildOptions{Workspace: root, Logger: log, Meter: meter})
 				})
+				opts.EmbedModel = embeddingModel(cfg)
 			}
 			return orchestrator.New(opts)
 		},
