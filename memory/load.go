@@ -59,6 +59,7 @@ func (m *Memory) load() error {
 // IndexFile, RemoveFile and Close wait for it; Retrieve skips the graph
 // retriever until GraphReady, and Flush waits for it.
 func (m *Memory) loadGraph(fromSnapshot bool) {
+	defer close(m.loaded)
 	defer m.writeMu.Unlock()
 	start := time.Now()
 	ready := false

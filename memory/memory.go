@@ -68,6 +68,7 @@ type Memory struct {
 	closed bool
 
 	graphReady    chan struct{} // closed once the graph is loaded (see loadGraph)
+	loaded        chan struct{} // closed once loadGraph is done and writers may run
 	graphComplete atomic.Bool   // the loader finished: the graph can be saved
 }
 
@@ -104,6 +105,7 @@ func Open(opts Options) (*Memory, error) {
 		vec:      opts.Vector,
 
 		graphReady: make(chan struct{}),
+		loaded:     make(chan struct{}),
 	}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
@@ -177,7 +179,7 @@ func (m *Memory) Stats() Stats {
 }
 
 // Flush waits until the background work is done: the knowledge graph is
-// loaded and every chunk indexed so far has its vector. It returns early
+// loaded (and its facts attached, so that writers no longer wait) and every chunk indexed so far has its vector. It returns early
 // when an embedding attempt fails (the error wraps ErrEmbedding; the
 // chunks stay queued and are retried later) or ctx ends.
 func (m *Memory) Flush(ctx context.Context) error {
@@ -185,7 +187,7 @@ func (m *Memory) Flush(ctx context.Context) error {
 		return err
 	}
 	select {
-	case <-m.graphReady:
+	case <-m.loaded:
 	case <-ctx.Done():
 		return ctx.Err()
 	}

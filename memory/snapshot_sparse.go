@@ -133,21 +133,21 @@ func decodeSparse(p []byte, ids, groups, terms []string) (*Sparse, error) {
 		if lo == hi {
 			return nil, bad("a term without postings")
 		}
-		if _, dup := s.terms[terms[t]]; dup {
-			return nil, bad("a term twice")
-		}
 		s.terms[terms[t]] = uint32(t)
 		s.postDoc[t] = docs[lo:hi:hi] // full slice: an append copies
 		s.postTF[t] = tfs[lo:hi:hi]
 		s.df[t] = int32(hi - lo)
 	}
+	if len(s.terms) != nt { // one map operation per term: duplicates show in the count
+		return nil, bad("a term twice")
+	}
 	s.byID = make(map[string]uint32, n)
 	for i, id := range ids {
-		if _, dup := s.byID[id]; dup {
-			return nil, bad(fmt.Sprintf("document %q twice", id))
-		}
 		s.byID[id] = uint32(i)
 		s.groups[groups[i]] = append(s.groups[groups[i]], uint32(i))
+	}
+	if len(s.byID) != n {
+		return nil, bad("a document twice")
 	}
 	s.live = n
 	s.noForward = true

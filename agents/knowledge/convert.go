@@ -31,11 +31,20 @@ func convert(rel string, content []byte, f *syntax.File, pkgPath string, co []me
 	for i, s := range f.Symbols {
 		spans = append(spans, span{s.Start.Byte, s.End.Byte, i})
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
-	for _, r := range f.Refs {
+	pos := make([]int, len(f.Refs))
+	for i, r := range f.Refs {
+		pos[i] = r.Start.Byte
+	}
+	quals := make([]string, len(syms))
+	facts.Refs = make([]memory.RefFact, 0, len(f.Refs))
+	for i, sym := range enclosingAll(spans, pos) {
+		r := f.Refs[i]
 		from := ""
-		if i := enclosing(spans, r.Start.Byte); i >= 0 {
-			from = syms[i].Qualified()
+		if sym >= 0 {
+			if quals[sym] == "" {
+				quals[sym] = syms[sym].Qualified()
+			}
+			from = quals[sym]
 		}
 		facts.Refs = append(facts.Refs, memory.RefFact{Name: r.Name, Qualifier: r.Qualifier, From: from, Call: r.Kind == syntax.RefCall})
 	}
@@ -48,9 +57,12 @@ func convert(rel string, content []byte, f *syntax.File, pkgPath string, co []me
 			continue
 		}
 		text := string(content[c.Start.Byte:c.End.Byte])
-		if strings.TrimSpace(text) == "" {
-			continue
+		if strings.TrimSpace(text) == "" || strings.IndexByte(text, 0) >= 0 {
+			continue // blank, or binary data inside a text file
 		}
+		// Text files in other encodings (Latin-1 test data) stay
+		// searchable: their invalid bytes become U+FFFD.
+		text = strings.ToValidUTF8(text, "\uFFFD")
 		chunks = append(chunks, memory.Chunk{
 			Path: rel, Lang: string(f.Lang), Kind: c.Kind, Symbol: c.Symbol,
 			StartLine: c.Start.Line, EndLine: max(endLine(c.End), c.Start.Line),
@@ -62,20 +74,55 @@ func convert(rel string, content []byte, f *syntax.File, pkgPath string, co []me
 
 type span struct{ start, end, sym int }
 
-// enclosing returns the index of the innermost symbol holding byte b, or -1.
-func enclosing(spans []span, b int) int {
-	best, bestLen := -1, int(^uint(0)>>1)
-	i := sort.Search(len(spans), func(i int) bool { return spans[i].start > b })
-	for j := i - 1; j >= 0; j-- {
-		s := spans[j]
-		if b < s.end && s.end-s.start < bestLen {
-			best, bestLen = s.sym, s.end-s.start
+// enclosingAll returns, for each byte position, the symbol (span.sym) of
+// the innermost span holding it, or -1: one sweep over the spans sorted by
+// start (outer first on ties; of identical spans, the last symbol is
+// innermost) and the positions in order, with a stack of
+// the spans open at the current position. spans is reordered.
+func enclosingAll(spans []span, positions []int) []int {
+	sort.Slice(spans, func(i, j int) bool {
+		if spans[i].start != spans[j].start {
+			return spans[i].start < spans[j].start
+		}
+		if spans[i].end != spans[j].end {
+			return spans[i].end > spans[j].end
+		}
+		return spans[i].sym < spans[j].sym
+	})
+	order := make([]int, len(positions))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return positions[order[i]] < positions[order[j]] })
+	out := make([]int, len(positions))
+	var stack []span
+	next := 0
+	for _, pi := range order {
+		b := positions[pi]
+		for next < len(spans) && spans[next].start <= b {
+			sp := spans[next]
+			next++
+			for len(stack) > 0 && stack[len(stack)-1].end <= sp.start {
+				stack = stack[:len(stack)-1]
+			}
+			stack = append(stack, sp)
+		}
+		for len(stack) > 0 && stack[len(stack)-1].end <= b {
+			stack = stack[:len(stack)-1]
+		}
+		out[pi] = -1
+		// Spans that overlap without nesting can leave a closed span
+		// under an open one: look down for the innermost that holds b.
+		for j := len(stack) - 1; j >= 0; j-- {
+			if stack[j].start <= b && b < stack[j].end {
+				out[pi] = stack[j].sym
+				break
+			}
 		}
 	}
-	return best
+	return out
 }
 
-// endLine converts an exclusive end point to the last line it covers.
 func endLine(p syntax.Point) int {
 	if p.Column <= 1 && p.Line > 1 {
 		return p.Line - 1

@@ -144,32 +144,41 @@ func (s *Service) Follow() {
 		return
 	}
 	s.unsub = s.ix.Subscribe(func(ch *repoindex.Changes) {
+		paths := changedPaths(ch)
 		// Subscribers may not call the index's update methods: hand off.
 		go func() {
-			rep := &Report{}
-			if err := s.reconcile(context.Background(), rep); err != nil {
+			if err := s.reconcilePaths(context.Background(), &Report{}, paths); err != nil {
 				s.log.Warn("updating memory", "err", err)
 			}
 		}()
 	})
 }
 
+func changedPaths(ch *repoindex.Changes) []string {
+	out := make([]string, 0, len(ch.Added)+len(ch.Modified)+len(ch.Removed)+len(ch.Restated))
+	for _, l := range [][]string{ch.Added, ch.Modified, ch.Removed, ch.Restated} {
+		out = append(out, l...)
+	}
+	return out
+}
+
 // UpdateBuffer re-reads path's open buffer (didChange) and updates memory.
 func (s *Service) UpdateBuffer(ctx context.Context, path string) error {
-	_, err := s.ix.UpdateBuffer(ctx, path)
+	ch, err := s.ix.UpdateBuffer(ctx, path)
 	if err != nil {
 		return err
 	}
-	return s.reconcile(ctx, &Report{})
+	return s.reconcilePaths(ctx, &Report{}, append(changedPaths(ch), path))
 }
 
 // UpdateFiles re-reads paths from disk (didSave, watched files) and
 // updates memory.
 func (s *Service) UpdateFiles(ctx context.Context, paths []string) error {
-	if _, err := s.ix.UpdateFiles(ctx, paths); err != nil {
+	ch, err := s.ix.UpdateFiles(ctx, paths)
+	if err != nil {
 		return err
 	}
-	return s.reconcile(ctx, &Report{})
+	return s.reconcilePaths(ctx, &Report{}, append(changedPaths(ch), paths...))
 }
 
 // reconcile makes memory hold exactly the index's parsed files, each at
@@ -188,33 +197,8 @@ func (s *Service) reconcile(ctx context.Context, rep *Report) error {
 		return err
 	}
 	listed := make(map[string]bool)
-	var batch []memory.FileInput
-	var blobs []string
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		if err := s.mem.IndexFiles(ctx, batch); err != nil {
-			return err
-		}
-		if err := s.st.Update(func(tx *store.Tx) error {
-			for i, in := range batch {
-				if err := tx.SetMeta(metaPrefix+in.Facts.Path, blobs[i]); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-		rep.Indexed += len(batch)
-		batch, blobs = batch[:0], blobs[:0]
-		return nil
-	}
+	var todo []repoindex.FileInfo
 	for _, fi := range s.ix.Files() {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
 		if fi.Submodule || fi.Symlink || !fi.Parsed {
 			continue
 		}
@@ -223,36 +207,200 @@ func (s *Service) reconcile(ctx context.Context, rep *Report) error {
 			rep.Unchanged++
 			continue
 		}
-		in, err := s.input(fi)
-		if err != nil {
+		todo = append(todo, fi)
+	}
+	// Two stages that overlap: one goroutine turns syntax into memory's
+	// input while this one indexes the previous batch.
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type prepared struct {
+		fi  repoindex.FileInfo
+		in  memory.FileInput
+		err error
+	}
+	ready := make(chan prepared, 64)
+	go func() {
+		defer close(ready)
+		for _, fi := range todo {
+			in, err := s.input(fi)
+			select {
+			case ready <- prepared{fi, in, err}:
+			case <-pctx.Done():
+				return
+			}
+		}
+	}()
+	b := s.newBatch(ctx, rep)
+	for p := range ready {
+		if p.err != nil {
 			rep.Failed++
-			s.log.Warn("cannot index file into memory", "path", fi.Path, "err", err)
+			s.log.Warn("cannot index file into memory", "path", p.fi.Path, "err", p.err)
 			continue
 		}
-		batch = append(batch, in)
-		blobs = append(blobs, fi.Blob)
-		if len(batch) >= 256 {
-			if err := flush(); err != nil {
+		if err := b.push(p.in, p.fi.Blob); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := b.flush(); err != nil {
+		return err
+	}
+	for p := range have {
+		if !listed[p] {
+			if err := s.remove(ctx, rep, p); err != nil {
 				return err
 			}
 		}
 	}
-	if err := flush(); err != nil {
+	return nil
+}
+
+// reconcilePaths is reconcile for the files paths (workspace-relative)
+// only: what one edit costs does not grow with the workspace.
+func (s *Service) reconcilePaths(ctx context.Context, rep *Report, paths []string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	have := make(map[string]string, len(paths))
+	err := s.st.View(func(tx *store.Tx) error {
+		for _, p := range paths {
+			v, ok, err := tx.GetMeta(metaPrefix + p)
+			if err != nil {
+				return err
+			}
+			if ok {
+				have[p] = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	for p := range have {
-		if listed[p] {
+	b := s.newBatch(ctx, rep)
+	seen := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		if seen[p] {
 			continue
 		}
-		if err := s.mem.RemoveFile(ctx, p); err != nil {
+		seen[p] = true
+		fi, ok := s.ix.File(p)
+		if !ok || fi.Submodule || fi.Symlink || !fi.Parsed {
+			if _, had := have[p]; had {
+				if err := s.remove(ctx, rep, p); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := b.add(fi, have[p]); err != nil {
 			return err
 		}
-		if err := s.st.DeleteMeta(metaPrefix + p); err != nil {
-			return err
-		}
-		rep.Removed++
+	}
+	return b.flush()
+}
+
+// remove drops path from memory. Called with s.mu held.
+func (s *Service) remove(ctx context.Context, rep *Report, path string) error {
+	if err := s.mem.RemoveFile(ctx, path); err != nil {
+		return err
+	}
+	if err := s.st.DeleteMeta(metaPrefix + path); err != nil {
+		return err
+	}
+	rep.Removed++
+	return nil
+}
+
+// batch collects files to (re)index into memory, in batches.
+type batch struct {
+	s     *Service
+	ctx   context.Context
+	rep   *Report
+	files []memory.FileInput
+	blobs []string
+}
+
+func (s *Service) newBatch(ctx context.Context, rep *Report) *batch {
+	return &batch{s: s, ctx: ctx, rep: rep}
+}
+
+// add queues fi unless memory has its blob (had) already.
+func (b *batch) add(fi repoindex.FileInfo, had string) error {
+	if had == fi.Blob {
+		b.rep.Unchanged++
+		return nil
+	}
+	in, err := b.s.input(fi)
+	if err != nil {
+		b.rep.Failed++
+		b.s.log.Warn("cannot index file into memory", "path", fi.Path, "err", err)
+		return nil
+	}
+	return b.push(in, fi.Blob)
+}
+
+// push queues a prepared file, indexing a full batch.
+func (b *batch) push(in memory.FileInput, blob string) error {
+	b.files = append(b.files, in)
+	b.blobs = append(b.blobs, blob)
+	if len(b.files) >= 256 {
+		return b.flush()
 	}
 	return nil
+}
+
+// flush indexes the queued files and records their blobs.
+func (b *batch) flush() error {
+	if len(b.files) == 0 {
+		return nil
+	}
+	s := b.s
+	if err := s.mem.IndexFiles(b.ctx, b.files); err != nil {
+		if !isBadInput(err) {
+			return err
+		}
+		// One file memory refuses must not cost the others: index them
+		// one by one, counting the refused.
+		kept, keptBlobs := b.files[:0], b.blobs[:0]
+		for i, in := range b.files {
+			if err := s.mem.IndexFile(b.ctx, in.Facts, in.Chunks); err != nil {
+				if !isBadInput(err) {
+					return err
+				}
+				b.rep.Failed++
+				s.log.Warn("cannot index file into memory", "path", in.Facts.Path, "err", err)
+				continue
+			}
+			kept, keptBlobs = append(kept, in), append(keptBlobs, b.blobs[i])
+		}
+		b.files, b.blobs = kept, keptBlobs
+	}
+	if err := s.st.Update(func(tx *store.Tx) error {
+		for i, in := range b.files {
+			if err := tx.SetMeta(metaPrefix+in.Facts.Path, b.blobs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	b.rep.Indexed += len(b.files)
+	b.files, b.blobs = b.files[:0], b.blobs[:0]
+	return nil
+}
+
+// isBadInput reports whether memory refused a file for what it holds
+// rather than failed.
+func isBadInput(err error) bool {
+	for _, e := range []error{memory.ErrInvalidChunk, memory.ErrNotText, memory.ErrTooLarge, memory.ErrInvalidFacts} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // input builds memory's view of one indexed file.

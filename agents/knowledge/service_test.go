@@ -2,6 +2,8 @@ package knowledge
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,5 +179,38 @@ func TestReopenKeepsMemoryAndFeedback(t *testing.T) {
 	}
 	if got := topPath(t, s, memory.Query{Text: "bill the card"}); got != "payment/charge.go" {
 		t.Fatalf("top hit after reopen %s", got)
+	}
+}
+
+// Files in other encodings and binary bytes inside text must not stop a
+// refresh (GOROOT's testdata has both).
+func TestOddEncodingsDoNotStopTheRefresh(t *testing.T) {
+	root := gitRepo(t, map[string]string{
+		"go.mod":           "module example.com/m\n\ngo 1.26\n",
+		"data/latin1.txt":  "caf\xe9 cr\xe8me br\xfbl\xe9e recipe with caramelised sugar\n",
+		"data/mixed.txt":   "a header line\n\x00\x01\x02 binary payload\n",
+		"data/invalid.txt": strings.Repeat("ok line\n", 50) + "bad \xff\xfe bytes in a wombat census\n",
+	})
+	s := open(t, root, nil)
+	rep, err := s.Refresh(context.Background())
+	if err != nil || rep.Failed != 0 {
+		t.Fatalf("refresh %+v %v", rep, err)
+	}
+	if got := topPath(t, s, memory.Query{Text: "caramelised sugar recipe"}); got != "data/latin1.txt" {
+		t.Fatalf("latin-1 file: top hit %q", got)
+	}
+	if got := topPath(t, s, memory.Query{Text: "wombat census"}); got != "data/invalid.txt" {
+		t.Fatalf("invalid UTF-8 file: top hit %q", got)
+	}
+}
+
+func TestIsBadInput(t *testing.T) {
+	for err, want := range map[error]bool{
+		fmt.Errorf("x: %w", memory.ErrNotText): true, fmt.Errorf("x: %w", memory.ErrTooLarge): true,
+		memory.ErrInvalidChunk: true, memory.ErrClosed: false, errors.New("disk full"): false,
+	} {
+		if got := isBadInput(err); got != want {
+			t.Errorf("isBadInput(%v) = %v", err, got)
+		}
 	}
 }
