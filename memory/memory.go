@@ -25,8 +25,9 @@ type Options struct {
 	// Vector holds the chunk vectors. nil: a vector.Flat with Quantization,
 	// created with the dimension of the first vectors.
 	Vector vector.Store
-	// Quantization of the default vector store (vector.Float32 unless set).
-	Quantization vector.Quantization
+	// Quantization of the default vector store; nil means
+	// vector.Recommended().
+	Quantization *vector.Quantization
 	// Embedder embeds chunks and queries; nil turns dense retrieval off.
 	Embedder Embedder
 	// EmbedModel keys the stored vectors (required with an Embedder): a
@@ -96,7 +97,7 @@ func Open(opts Options) (*Memory, error) {
 		st:       opts.Store,
 		embedder: opts.Embedder,
 		model:    opts.EmbedModel,
-		quant:    opts.Quantization,
+		quant:    quantization(opts.Quantization),
 		sparse:   NewSparse(),
 		graph:    g,
 		feedback: newFeedbackIndex(),
@@ -229,4 +230,11 @@ func (m *Memory) checkOpen() error {
 		return ErrClosed
 	}
 	return nil
+}
+
+func quantization(q *vector.Quantization) vector.Quantization {
+	if q == nil {
+		return vector.Recommended()
+	}
+	return *q
 }

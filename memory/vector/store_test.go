@@ -215,3 +215,13 @@ func TestTiesOrderByID(t *testing.T) {
 		})
 	}
 }
+
+func TestRecommended(t *testing.T) {
+	want := Float32
+	if haveAVX2 {
+		want = Int8Rerank
+	}
+	if got := Recommended(); got != want {
+		t.Fatalf("Recommended() = %v with AVX2 %v", got, haveAVX2)
+	}
+}
