@@ -105,6 +105,9 @@ func startBackend(cfg Config, bc BackendConfig, opts BuildOptions) (Backend, fun
 			Path:        cfg.ResolveModel(opts.Workspace, bc.Model),
 			Library:     metal.LibraryOptions{Dir: cfg.LlamaLib, Logger: opts.Logger},
 			ContextSize: bc.ContextTokens, Threads: bc.Threads, Embeddings: bc.Embeddings, Logger: opts.Logger,
+			// Retrieval embeds whole chunks: a long one is represented by
+			// its beginning rather than not at all.
+			TruncateEmbeddings: true,
 		}})
 		if err != nil {
 			return nil, nil, err

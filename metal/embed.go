@@ -12,7 +12,8 @@ import (
 // tokens per the model's pooling type (mean when it declares none). The
 // model must be opened with Embeddings; otherwise the error wraps
 // ErrNotSupported. A text longer than BatchSize tokens (or the context)
-// fails with ErrContextOverflow. Embed shares the slots' queue: it waits
+// fails with ErrContextOverflow, or is cut to that many with
+// TruncateEmbeddings. Embed shares the slots' queue: it waits
 // behind other requests' steps and fails with ErrBusy when the queue is
 // full.
 //
@@ -46,6 +47,9 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 		if len(toks) == 0 {
 			m.release()
 			return nil, fmt.Errorf("%w: text %d has no tokens", ErrBadRequest, i)
+		}
+		if len(toks) > limit && m.opts.TruncateEmbeddings {
+			toks = toks[:limit]
 		}
 		if len(toks) > limit {
 			m.release()

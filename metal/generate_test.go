@@ -334,6 +334,16 @@ func TestEmbeddings(t *testing.T) {
 	if _, err := m.Embed(context.Background(), []string{long}); !errors.Is(err, ErrContextOverflow) {
 		t.Errorf("Embed of a long text: %v", err)
 	}
+	// With TruncateEmbeddings the first BatchSize tokens are embedded.
+	tr := openStories(t, ModelOptions{Embeddings: true, TruncateEmbeddings: true, BatchSize: 64})
+	v1, err := tr.Embed(context.Background(), []string{long})
+	if err != nil {
+		t.Fatalf("truncated Embed: %v", err)
+	}
+	v2, err := tr.Embed(context.Background(), []string{long + " and then a dragon came along"})
+	if err != nil || dot(v1[0], v2[0]) < 0.9999 {
+		t.Errorf("text beyond the limit changed the vector (cosine %v, err %v)", dot(v1[0], v2[0]), err)
+	}
 }
 
 func TestCloseWithRequestsInFlight(t *testing.T) {

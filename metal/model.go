@@ -35,6 +35,10 @@ type ModelOptions struct {
 	// Embeddings enables Embed (pooled per the model's pooling type, mean
 	// when it has none).
 	Embeddings bool
+	// TruncateEmbeddings makes Embed keep the first BatchSize tokens of a
+	// longer text (as Ollama's /api/embed does by default) instead of
+	// failing with ErrContextOverflow.
+	TruncateEmbeddings bool
 	// Slots is the number of requests generated concurrently (llama.cpp
 	// sequences of the one context). Default 2.
 	Slots int
