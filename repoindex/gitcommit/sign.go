@@ -1,0 +1,186 @@
+package gitcommit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"golang.org/x/crypto/ssh"
+)
+
+// SigningKeyFileKey is the git config key naming an OpenPGP secret key
+// file (armored or binary, unencrypted) to sign with when
+// commit.gpgSign is true and gpg.format is openpgp: gpg keeps its keys
+// behind gpg-agent, which aios cannot use. For example:
+//
+//	gpg --export-secret-keys --armor KEYID > ~/.config/aios/signing.asc  (a key without passphrase)
+//	git config aios.signingKeyFile ~/.config/aios/signing.asc
+const SigningKeyFileKey = "aios.signingKeyFile"
+
+// signFunc signs a commit's payload and returns the gpgsig header value.
+type signFunc func(payload []byte) (string, error)
+
+// signer returns how to sign commits, as git config asks: nil when
+// commit.gpgSign is not true. Every way that cannot work fails here with
+// ErrSigning and what to do, before anything is written.
+func (s *session) signer(now time.Time) (signFunc, string, error) {
+	on, err := s.cfg.boolean("commit", "gpgSign", false)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", ErrSigning, err)
+	}
+	if !on {
+		return nil, "", nil
+	}
+	format, _ := s.cfg.get("gpg", "format")
+	key, _ := s.cfg.get("user", "signingKey")
+	key = strings.TrimSpace(key)
+	switch f := strings.ToLower(strings.TrimSpace(format)); f {
+	case "ssh":
+		sign, err := s.sshSigner(key)
+		return sign, "ssh", err
+	case "", "openpgp":
+		sign, err := s.openpgpSigner(key, now)
+		return sign, "openpgp", err
+	default:
+		return nil, "", fmt.Errorf("%w: gpg.format %q is not supported (use ssh or openpgp, or set commit.gpgSign false for this repository)", ErrSigning, f)
+	}
+}
+
+// path expands a config path as git does: "~/" is the home directory; a
+// relative path is taken from the worktree root, where git runs.
+func (s *session) path(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, rest)
+		}
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(s.r.workTree, p)
+	}
+	return p
+}
+
+func (s *session) sshSigner(key string) (signFunc, error) {
+	switch {
+	case key == "":
+		return nil, fmt.Errorf("%w: gpg.format is ssh but user.signingKey is not set: set it to your private key file (git config user.signingKey ~/.ssh/id_ed25519)", ErrSigning)
+	case strings.HasPrefix(key, "key::") || strings.HasPrefix(key, "ssh-") || strings.HasPrefix(key, "ecdsa-") || strings.HasPrefix(key, "sk-"):
+		return nil, fmt.Errorf("%w: user.signingKey holds a public key, whose private half lives in ssh-agent, which aios cannot use: set it to the private key file", ErrSigning)
+	}
+	file := s.path(key)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%w: user.signingKey: %v", ErrSigning, err)
+	}
+	if _, _, _, _, perr := ssh.ParseAuthorizedKey(data); perr == nil {
+		// A public key file: git asks ssh-agent. Use the private key next
+		// to it when there is one.
+		priv := strings.TrimSuffix(file, ".pub")
+		if priv == file {
+			return nil, fmt.Errorf("%w: user.signingKey %s is a public key, whose private half lives in ssh-agent, which aios cannot use: set it to the private key file", ErrSigning, file)
+		}
+		if data, err = os.ReadFile(priv); err != nil {
+			return nil, fmt.Errorf("%w: user.signingKey %s is a public key and its private key cannot be read (%v): set it to the private key file", ErrSigning, file, err)
+		}
+		file = priv
+	}
+	raw, err := ssh.ParseRawPrivateKey(data)
+	var missing *ssh.PassphraseMissingError
+	if errors.As(err, &missing) {
+		return nil, fmt.Errorf("%w: the SSH key %s is protected by a passphrase, which aios cannot ask for: use a key without one for signing, or set commit.gpgSign false for this repository", ErrSigning, file)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading the SSH key %s: %v", ErrSigning, file, err)
+	}
+	signer, err := ssh.NewSignerFromKey(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: the SSH key %s: %v", ErrSigning, file, err)
+	}
+	return func(payload []byte) (string, error) { return sshSign(signer, "git", payload) }, nil
+}
+
+func (s *session) openpgpSigner(key string, now time.Time) (signFunc, error) {
+	file, ok := s.cfg.get("aios", "signingKeyFile")
+	if !ok || strings.TrimSpace(file) == "" {
+		return nil, fmt.Errorf("%w: commit.gpgSign is true with OpenPGP keys, which gpg keeps behind gpg-agent where aios cannot reach them: export an unencrypted secret key to a file and set git config %s to its path, or use SSH signing (gpg.format ssh), or set commit.gpgSign false for this repository", ErrSigning, SigningKeyFileKey)
+	}
+	file = s.path(strings.TrimSpace(file))
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrSigning, SigningKeyFileKey, err)
+	}
+	ring, err := openpgp.ReadArmoredKeyRing(bytes.NewReader(data))
+	if err != nil {
+		if ring, err = openpgp.ReadKeyRing(bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("%w: reading the OpenPGP key %s: %v", ErrSigning, file, err)
+		}
+	}
+	var ent *openpgp.Entity
+	for _, e := range ring {
+		if e.PrivateKey != nil && matchKey(e, key) {
+			ent = e
+			break
+		}
+	}
+	if ent == nil {
+		what := "no secret key"
+		if key != "" {
+			what = "no secret key matching user.signingKey " + key
+		}
+		return nil, fmt.Errorf("%w: %s holds %s", ErrSigning, file, what)
+	}
+	sk, ok := ent.SigningKey(now)
+	if !ok || sk.PrivateKey == nil {
+		return nil, fmt.Errorf("%w: the OpenPGP key in %s has no usable signing key (expired, revoked or public only)", ErrSigning, file)
+	}
+	if sk.PrivateKey.Encrypted {
+		return nil, fmt.Errorf("%w: the OpenPGP key in %s is protected by a passphrase, which aios cannot ask for: export a copy without one (gpg --edit-key KEYID passwd, empty passphrase, in a separate GNUPGHOME), or set commit.gpgSign false for this repository", ErrSigning, file)
+	}
+	return func(payload []byte) (string, error) {
+		var b bytes.Buffer
+		if err := openpgp.ArmoredDetachSign(&b, ent, bytes.NewReader(payload), nil); err != nil {
+			return "", fmt.Errorf("%w: %v", ErrSigning, err)
+		}
+		return b.String(), nil
+	}, nil
+}
+
+// matchKey reports whether entity e is the one user.signingKey names: a
+// key id or fingerprint (hex, the end of the primary key's or a subkey's
+// fingerprint), or text found in a user id. An empty key matches.
+func matchKey(e *openpgp.Entity, key string) bool {
+	k := strings.ToUpper(strings.TrimSuffix(strings.ReplaceAll(strings.TrimPrefix(strings.TrimPrefix(key, "0x"), "0X"), " ", ""), "!"))
+	if k == "" {
+		return true
+	}
+	if isHex(k) && len(k) >= 8 {
+		if strings.HasSuffix(fmt.Sprintf("%X", e.PrimaryKey.Fingerprint), k) {
+			return true
+		}
+		for _, sub := range e.Subkeys {
+			if strings.HasSuffix(fmt.Sprintf("%X", sub.PublicKey.Fingerprint), k) {
+				return true
+			}
+		}
+	}
+	for name := range e.Identities {
+		if strings.Contains(strings.ToLower(name), strings.ToLower(strings.TrimSpace(key))) {
+			return true
+		}
+	}
+	return false
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'A' <= r && r <= 'F') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,243 @@
+package gitcommit
+
+import (
+	"bytes"
+	"context"
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/pem"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"golang.org/x/crypto/ssh"
+
+	gogit "github.com/go-git/go-git/v5"
+)
+
+func headCommit(t *testing.T, dir string) *object.Commit {
+	t.Helper()
+	repo, err := gogit.PlainOpen(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := repo.CommitObject(plumbing.NewHash(git(t, dir, "rev-parse", "HEAD")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSSHSigning(t *testing.T) {
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen is needed by git to verify SSH signatures")
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := t.TempDir()
+	block, err := ssh.MarshalPrivateKey(priv, "test key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(keys, "id_ed25519")
+	os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600)
+	sshPub, _ := ssh.NewPublicKey(pub)
+	os.WriteFile(keyFile+".pub", ssh.MarshalAuthorizedKey(sshPub), 0o644)
+	allowed := filepath.Join(keys, "allowed_signers")
+	os.WriteFile(allowed, []byte("global@example.com "+string(ssh.MarshalAuthorizedKey(sshPub))), 0o644)
+
+	dir := newRepo(t, map[string]string{"a.txt": "a\n"})
+	git(t, dir, "config", "commit.gpgSign", "true")
+	git(t, dir, "config", "gpg.format", "ssh")
+	git(t, dir, "config", "gpg.ssh.allowedSignersFile", allowed)
+	r := openRepo(t, dir)
+	for _, key := range []string{keyFile, keyFile + ".pub"} { // a .pub next to its private key works too
+		git(t, dir, "config", "user.signingKey", key)
+		res := commit(t, r, "feat: signed "+filepath.Base(key), put("a.txt", key))
+		if res.Signed != "ssh" {
+			t.Errorf("Result.Signed = %q", res.Signed)
+		}
+		if out, err := gitErr(dir, "verify-commit", "-v", "HEAD"); err != nil {
+			t.Fatalf("git verify-commit: %v\n%s", err, out)
+		}
+		if got := git(t, dir, "log", "-1", "--format=%G?"); got != "G" {
+			t.Errorf("%%G? = %q, want G", got)
+		}
+		if sig := headCommit(t, dir).PGPSignature; !strings.HasPrefix(sig, "-----BEGIN SSH SIGNATURE-----\n") {
+			t.Errorf("gpgsig header %q", sig)
+		}
+	}
+	// ssh-keygen itself agrees on the format.
+	payload := &plumbing.MemoryObject{}
+	c := headCommit(t, dir)
+	c.EncodeWithoutSignature(payload)
+	rd, _ := payload.Reader()
+	cmd := exec.Command("ssh-keygen", "-Y", "verify", "-f", allowed, "-I", "global@example.com", "-n", "git", "-s", "/dev/stdin")
+	sigFile := filepath.Join(keys, "sig")
+	os.WriteFile(sigFile, []byte(c.PGPSignature), 0o644)
+	cmd.Args[len(cmd.Args)-1] = sigFile
+	cmd.Stdin = rd
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("ssh-keygen -Y verify: %v %s", err, out)
+	}
+	fsck(t, dir)
+
+	// Every way signing cannot work fails, and nothing is committed.
+	encBlock, _ := ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte("secret"))
+	encFile := filepath.Join(keys, "encrypted")
+	os.WriteFile(encFile, pem.EncodeToMemory(encBlock), 0o600)
+	lonePub := filepath.Join(keys, "lone.pub")
+	os.WriteFile(lonePub, ssh.MarshalAuthorizedKey(sshPub), 0o644)
+	for _, key := range []string{encFile, filepath.Join(keys, "missing"), "key::" + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), lonePub} {
+		git(t, dir, "config", "user.signingKey", key)
+		head := git(t, dir, "rev-parse", "HEAD")
+		_, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "unsigned?")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}})
+		if !errors.Is(err, ErrSigning) {
+			t.Errorf("signing key %s: Commit = %v, want ErrSigning", key, err)
+		}
+		if git(t, dir, "rev-parse", "HEAD") != head || readFile(t, dir, "a.txt") == "unsigned?" {
+			t.Errorf("signing key %s: something was committed or written", key)
+		}
+	}
+	git(t, dir, "config", "--unset", "user.signingKey")
+	if _, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "x")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}}); !errors.Is(err, ErrSigning) {
+		t.Errorf("no signing key: %v", err)
+	}
+	git(t, dir, "config", "gpg.format", "x509")
+	if _, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "x")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}}); !errors.Is(err, ErrSigning) {
+		t.Errorf("x509: %v", err)
+	}
+}
+
+func TestOpenPGPSigning(t *testing.T) {
+	cfg := &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA}
+	ent, err := openpgp.NewEntity("Global User", "", "global@example.com", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := t.TempDir()
+	var sec, pub bytes.Buffer
+	w, _ := armor.Encode(&sec, openpgp.PrivateKeyType, nil)
+	ent.SerializePrivate(w, nil)
+	w.Close()
+	w, _ = armor.Encode(&pub, openpgp.PublicKeyType, nil)
+	ent.Serialize(w)
+	w.Close()
+	keyFile := filepath.Join(keys, "signing.asc")
+	os.WriteFile(keyFile, sec.Bytes(), 0o600)
+
+	dir := newRepo(t, map[string]string{"a.txt": "a\n"})
+	git(t, dir, "config", "commit.gpgSign", "true")
+	r := openRepo(t, dir)
+	// Without a key file: gpg-agent is out of reach, so Commit refuses.
+	if _, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "x")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}}); !errors.Is(err, ErrSigning) || !strings.Contains(err.Error(), SigningKeyFileKey) {
+		t.Errorf("no key file: %v", err)
+	}
+	git(t, dir, "config", SigningKeyFileKey, keyFile)
+	for _, signingKey := range []string{"", ent.PrimaryKey.KeyIdString(), "global@example.com"} {
+		if signingKey != "" {
+			git(t, dir, "config", "user.signingKey", signingKey)
+		}
+		res := commit(t, r, "feat: pgp", put("a.txt", "pgp "+signingKey))
+		if res.Signed != "openpgp" {
+			t.Errorf("Signed = %q", res.Signed)
+		}
+		signer, err := headCommit(t, dir).Verify(pub.String())
+		if err != nil {
+			t.Fatalf("Commit.Verify: %v", err)
+		}
+		if signer.PrimaryKey.KeyId != ent.PrimaryKey.KeyId {
+			t.Errorf("signed by %X", signer.PrimaryKey.KeyId)
+		}
+	}
+	if got := git(t, dir, "cat-file", "-p", "HEAD"); !strings.Contains(got, "gpgsig -----BEGIN PGP SIGNATURE-----") {
+		t.Errorf("commit object:\n%s", got)
+	}
+	fsck(t, dir)
+
+	// The gpg binary agrees, when there is one.
+	if _, err := exec.LookPath("gpg"); err == nil {
+		gnupg := t.TempDir()
+		t.Setenv("GNUPGHOME", gnupg)
+		imp := exec.Command("gpg", "--batch", "--import")
+		imp.Stdin = bytes.NewReader(pub.Bytes())
+		if out, err := imp.CombinedOutput(); err != nil {
+			t.Logf("gpg --import: %v %s (skipping the gpg check)", err, out)
+		} else if out, err := gitErr(dir, "verify-commit", "HEAD"); err != nil {
+			t.Errorf("git verify-commit with gpg: %v %s", err, out)
+		} else if got := git(t, dir, "log", "-1", "--format=%G?"); got != "G" && got != "U" { // U: good, key not certified as trusted
+			t.Errorf("%%G? = %q", got)
+		}
+		exec.Command("gpgconf", "--kill", "all").Run()
+	}
+
+	git(t, dir, "config", "user.signingKey", "DEADBEEFDEADBEEF")
+	if _, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "x")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}}); !errors.Is(err, ErrSigning) {
+		t.Errorf("key id not in the file: %v", err)
+	}
+	git(t, dir, "config", "--unset", "user.signingKey")
+
+	// A passphrase-protected key cannot be used.
+	enc, _ := openpgp.NewEntity("Global User", "", "global@example.com", cfg)
+	if err := enc.EncryptPrivateKeys([]byte("secret"), nil); err != nil {
+		t.Fatal(err)
+	}
+	var encBuf bytes.Buffer
+	w, _ = armor.Encode(&encBuf, openpgp.PrivateKeyType, nil)
+	enc.SerializePrivateWithoutSigning(w, nil)
+	w.Close()
+	os.WriteFile(keyFile, encBuf.Bytes(), 0o600)
+	head := git(t, dir, "rev-parse", "HEAD")
+	if _, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "x")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}}); !errors.Is(err, ErrSigning) {
+		t.Errorf("encrypted key: %v", err)
+	}
+	if git(t, dir, "rev-parse", "HEAD") != head {
+		t.Errorf("committed with an unusable key")
+	}
+}
+
+// ECDSA and RSA keys sign too (RSA with rsa-sha2-512, as ssh-keygen does).
+func TestSSHSigningKeyTypes(t *testing.T) {
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen is needed by git to verify SSH signatures")
+	}
+	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
+	for name, key := range map[string]crypto.Signer{"ecdsa": ec, "rsa": rk} {
+		t.Run(name, func(t *testing.T) {
+			keys := t.TempDir()
+			block, err := ssh.MarshalPrivateKey(key, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			keyFile := filepath.Join(keys, "id")
+			os.WriteFile(keyFile, pem.EncodeToMemory(block), 0o600)
+			sshPub, _ := ssh.NewPublicKey(key.Public())
+			allowed := filepath.Join(keys, "allowed_signers")
+			os.WriteFile(allowed, []byte("global@example.com "+string(ssh.MarshalAuthorizedKey(sshPub))), 0o644)
+			dir := newRepo(t, map[string]string{"a.txt": "a\n"})
+			git(t, dir, "config", "commit.gpgSign", "true")
+			git(t, dir, "config", "gpg.format", "ssh")
+			git(t, dir, "config", "gpg.ssh.allowedSignersFile", allowed)
+			git(t, dir, "config", "user.signingKey", keyFile)
+			commit(t, openRepo(t, dir), "feat: signed", put("a.txt", "b\n"))
+			if out, err := gitErr(dir, "verify-commit", "HEAD"); err != nil {
+				t.Fatalf("git verify-commit: %v\n%s", err, out)
+			}
+		})
+	}
+}
