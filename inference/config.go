@@ -23,6 +23,10 @@ type Config struct {
 	Policy string `json:"policy,omitempty"`
 	// Backends is the fallback chain, in order.
 	Backends []BackendConfig `json:"backends,omitempty"`
+	// AI holds the settings of AI edits (auto-apply, auto-commit, the
+	// critic's threshold and weights). The inference layer keeps them
+	// undecoded for the layers that use them; see the README.
+	AI json.RawMessage `json:"ai,omitempty"`
 	// Embedding names the backend used for embeddings (default: the first
 	// that has embeddings enabled).
 	Embedding string `json:"embedding,omitempty"`
@@ -179,6 +183,9 @@ func (c Config) Merge(over Config) Config {
 	}
 	if over.LlamaLib != "" {
 		out.LlamaLib = over.LlamaLib
+	}
+	if len(over.AI) > 0 {
+		out.AI = over.AI
 	}
 	if len(over.Backends) > 0 {
 		names := make(map[string]bool)

@@ -267,7 +267,11 @@ func (r *Router) Generate(ctx context.Context, req *Request, emit func(Chunk) er
 			br.release()
 			return nil, err
 		}
-		br.failure(r.opts.Now(), r.opts.BreakerFailures)
+		if errors.Is(err, ErrContextOverflow) {
+			br.release() // the request was too big, the backend is healthy
+		} else {
+			br.failure(r.opts.Now(), r.opts.BreakerFailures)
+		}
 		if streamed {
 			return nil, fmt.Errorf("%s failed after streaming began; not falling back: %w", id, err)
 		}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 
 	"github.com/aios-dev/aios/agents"
 	"github.com/aios-dev/aios/agents/golang"
 	"github.com/aios-dev/aios/agents/govet"
+	"github.com/aios-dev/aios/critic"
 )
 
 // GoOptions configure the Go analysis agents of a node.
@@ -28,6 +30,20 @@ func GoAgents(opts GoOptions) func(*Kernel) error {
 		if err != nil {
 			return err
 		}
+		k.SetDiagnoser(func(ctx context.Context, view critic.View, file string) ([]critic.Target, error) {
+			abs := filepath.Join(view.Root, filepath.FromSlash(file))
+			res, err := engine.AnalyzeFiles(ctx, []string{abs}, govet.Overlay(view.Files))
+			if err != nil {
+				return nil, err
+			}
+			var out []critic.Target
+			for _, f := range res.Findings {
+				if filepath.Clean(f.File) == abs {
+					out = append(out, critic.Target{File: file, Line: f.Start.Line, Message: f.Message, Source: f.Analyzer})
+				}
+			}
+			return out, nil
+		})
 		return golang.Register(k.reg, k.bus, k.overlay, engine, k.log)
 	}
 }

@@ -54,6 +54,9 @@ type Options struct {
 	// memory; "" is the per-workspace store under the user's cache
 	// directory (~/.cache/aios/workspaces/NAME-HASH/aios.db).
 	KnowledgeStore string
+	// AI configures the AI edit pipeline (critic, escalation policy) of
+	// a Workspace kernel; nil: defaults.
+	AI *AIOptions
 }
 
 // Kernel is one aios node: registry, bus, planner, executor and the
@@ -82,6 +85,7 @@ type Kernel struct {
 	workspace      string
 	embedModel     string
 	knowledgeStore string
+	ai             *aiState // nil without a workspace
 }
 
 // recItem is a task record for the Memory agent, or (flushed set) a marker
@@ -135,7 +139,7 @@ func New(opts Options) (*Kernel, error) {
 		{InterfaceID, notUnderstood, nil},
 		{PlannerID, plannerAgent{k.planner}, nil},
 		{ExecutorID, notUnderstood, nil},
-		{macro.CriticID, &macro.Critic{Files: k.overlay}, []agents.CapabilitySpec{macro.VerifyEdits}},
+		{macro.CriticID, &macro.Critic{Files: k.overlay, Reviewer: k.reviewer}, []agents.CapabilitySpec{macro.VerifyEdits, macro.Review}},
 		{macro.MemoryID, k.memory, nil},
 	} {
 		if err := k.reg.Register(a.id, agents.Macro, a.agent, a.caps...); err != nil {
@@ -161,6 +165,14 @@ func New(opts Options) (*Kernel, error) {
 	}
 	if opts.Workspace != "" {
 		if err := k.registerRetrieve(opts.Workspace); err != nil {
+			k.bus.Close()
+			return nil, err
+		}
+		ai := AIOptions{}
+		if opts.AI != nil {
+			ai = *opts.AI
+		}
+		if err := k.registerAI(opts.Workspace, ai); err != nil {
 			k.bus.Close()
 			return nil, err
 		}

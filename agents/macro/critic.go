@@ -20,6 +20,16 @@ var VerifyEdits = agents.CapabilitySpec{
 	Provides: "verified-fixes",
 }
 
+// Review is the Critic's capability of scoring a candidate patch on the
+// five dimensions: inputs "patch" (an author.Patch-shaped object: changes,
+// or a problem that leaves nothing to review) and "task", output "review"
+// (a critic.Review; nil for a patch with a problem).
+var Review = agents.CapabilitySpec{
+	Name:     "review",
+	Requires: []string{"patch", "task"},
+	Provides: "review",
+}
+
 // FileReader reads a file's current content: the open buffer when there is
 // one, otherwise the file on disk, and its version (-1 for disk).
 type FileReader interface {
@@ -30,6 +40,41 @@ type FileReader interface {
 // rejects is never offered.
 type Critic struct {
 	Files FileReader
+	// Reviewer returns the critic that scores patches (the Review
+	// capability), or why there is none.
+	Reviewer func() (*critic.Critic, error)
+}
+
+// reviewInput is the part of the patch and task inputs the Critic reads.
+type reviewInput struct {
+	Changes []critic.FileChange `json:"changes"`
+	Problem string              `json:"problem"`
+}
+
+func (c *Critic) review(ctx context.Context, msg *agents.Message, req *agents.StepRequest) (*agents.Message, error) {
+	var p reviewInput
+	if err := req.Input("patch", &p); err != nil {
+		return nil, err
+	}
+	if p.Problem != "" {
+		return agents.InformJSON(msg, (*critic.Review)(nil))
+	}
+	var t critic.Task
+	if err := req.Input("task", &t); err != nil {
+		return nil, err
+	}
+	if c.Reviewer == nil {
+		return nil, fmt.Errorf("the critic reviews no patches in this session (no workspace)")
+	}
+	reviewer, err := c.Reviewer()
+	if err != nil {
+		return nil, err
+	}
+	rv, err := reviewer.Review(ctx, t, critic.Patch{Changes: p.Changes})
+	if err != nil {
+		return nil, err
+	}
+	return agents.InformJSON(msg, rv)
 }
 
 // HandleMessage implements agents.Agent.
@@ -37,6 +82,9 @@ func (c *Critic) HandleMessage(ctx context.Context, msg *agents.Message) (*agent
 	req, err := agents.DecodeStep(msg)
 	if err != nil {
 		return msg.NewReply(agents.NotUnderstood, []byte(err.Error())), nil
+	}
+	if req.Capability == Review.Name {
+		return c.review(ctx, msg, req)
 	}
 	var in agents.FixSet
 	if err := req.Input("fixes", &in); err != nil {

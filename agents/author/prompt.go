@@ -1,0 +1,123 @@
+package author
+
+import (
+	"fmt"
+	"path"
+	"strings"
+)
+
+// systemPrompt tells the model the one edit format aios reads best.
+const systemPrompt = `You are aios, an expert software engineer working inside the user's repository.
+Answer with the edit only, as SEARCH/REPLACE blocks:
+
+path/to/file.go
+<<<<<<< SEARCH
+the exact lines to replace, copied from the file
+=======
+the new lines
+>>>>>>> REPLACE
+
+Rules: SEARCH must match the file exactly, with enough lines to be unique. To create a file, use an empty SEARCH.
+Change as little as needed. Keep the code compiling, gofmt-formatted and its tests passing.
+Never touch .git, never add secrets, never delete or skip tests.`
+
+// excerptLines is how many lines around the task's lines the prompt shows.
+const excerptLines = 40
+
+// fileExcerpt is the part of the task's file a prompt shows.
+type fileExcerpt struct {
+	from, to int
+	text     string
+}
+
+// excerptOf cuts the lines around line..endLine out of content; lines 0
+// means excerptLines.
+func excerptOf(content []byte, line, endLine, lines int) *fileExcerpt {
+	if content == nil {
+		return nil
+	}
+	if lines == 0 {
+		lines = excerptLines
+	}
+	from, to, text := excerpt(content, line, endLine, lines)
+	return &fileExcerpt{from, to, text}
+}
+
+// buildPrompt writes the user message of a task.
+func buildPrompt(t *Task, file *fileExcerpt, context string) string {
+	var b strings.Builder
+	switch t.Kind {
+	case KindFix:
+		if t.Target != nil {
+			fmt.Fprintf(&b, "Fix this problem reported in %s:%d: %s", t.Target.File, t.Target.Line, t.Target.Message)
+			if t.Target.Source != "" {
+				fmt.Fprintf(&b, " (%s)", t.Target.Source)
+			}
+			b.WriteString(".\n")
+		} else {
+			fmt.Fprintf(&b, "Fix the problem at %s:%d.\n", t.File, t.Line)
+		}
+	case KindTodo:
+		fmt.Fprintf(&b, "Implement the TODO at %s:%d.\n", t.File, t.Line)
+	case KindTests:
+		fmt.Fprintf(&b, "Write Go tests for %s in %s. Put them in %s (create it with an empty SEARCH if it does not exist).\n",
+			orWhat(t.Symbol, "the code at line "+fmt.Sprint(t.Line)), t.File, testFile(t.File))
+	case KindDoc:
+		fmt.Fprintf(&b, "Add a doc comment to %s in %s: a full sentence that starts with its name.\n", orWhat(t.Symbol, "the declaration"), t.File)
+	default:
+		fmt.Fprintf(&b, "%s\n", t.Instruction)
+	}
+	if t.Kind != KindInstruction && t.Instruction != "" {
+		fmt.Fprintf(&b, "%s\n", t.Instruction)
+	}
+	if file != nil && t.File != "" {
+		fmt.Fprintf(&b, "\n%s, lines %d-%d:\n```\n%s```\n", t.File, file.from, file.to, file.text)
+	}
+	if context != "" {
+		fmt.Fprintf(&b, "\nRelated code from the repository:\n%s\n", context)
+	}
+	if t.Feedback != "" {
+		fmt.Fprintf(&b, "\nYour previous answer could not be used:\n%s\nAnswer again with corrected SEARCH/REPLACE blocks.\n", t.Feedback)
+	}
+	return b.String()
+}
+
+func orWhat(s, alt string) string {
+	if s != "" {
+		return s
+	}
+	return alt
+}
+
+// testFile is the Go test file beside file.
+func testFile(file string) string {
+	if strings.HasSuffix(file, "_test.go") {
+		return file
+	}
+	return strings.TrimSuffix(file, path.Ext(file)) + "_test.go"
+}
+
+// excerpt returns the lines of content around line..endLine (1-based;
+// the whole file when it is shorter than 2×around), and their range.
+func excerpt(content []byte, line, endLine, around int) (from, to int, text string) {
+	lines := strings.SplitAfter(string(content), "\n")
+	if n := len(lines); n > 0 && lines[n-1] == "" {
+		lines = lines[:n-1]
+	}
+	if len(lines) == 0 {
+		return 1, 1, ""
+	}
+	if endLine < line {
+		endLine = line
+	}
+	from, to = 1, len(lines)
+	if len(lines) > 2*around {
+		from = max(1, line-around/2)
+		to = min(len(lines), max(endLine, line)+around/2)
+	}
+	text = strings.Join(lines[from-1:to], "")
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	return from, to, text
+}
