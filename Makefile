@@ -30,11 +30,13 @@ run: build llama-libs
 	./$(BIN) lint ./...
 
 # Debian packages the tests use: Neovim drives the real-editor test, Node.js
-# and npm the VS Code protocol test.
-TEST_DEBS := $(if $(shell command -v nvim),,neovim) $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm)
+# and npm the VS Code protocol test, bubblewrap the critic's sandbox, git
+# the repositories the tests create.
+TEST_DEBS := $(if $(shell command -v nvim),,neovim) $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm) \
+	$(if $(shell command -v bwrap),,bubblewrap) $(if $(shell command -v git),,git)
 test-deps:
 	@if [ -n "$(strip $(TEST_DEBS))" ]; then \
-		echo "installing $(strip $(TEST_DEBS)) (needed by the editor end-to-end tests)"; \
+		echo "installing $(strip $(TEST_DEBS)) (needed by the tests)"; \
 		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEST_DEBS); \
 	fi
@@ -51,7 +53,8 @@ fuzz-short:
 # Every fuzz target, as package:Target. (Their seed corpora also run in
 # `make test` as ordinary tests.)
 FUZZ_TARGETS := ./lsp/textdoc:FuzzApply ./lsp/textdoc:FuzzRoundTrip ./metal:FuzzValidateGGUF \
-	./repoindex/syntax:FuzzParseGo ./memory/store:FuzzDecodeRecords
+	./repoindex/syntax:FuzzParseGo ./memory/store:FuzzDecodeRecords ./memory:FuzzDecodeSparse \
+	./agents/edit:FuzzParse ./agents/edit:FuzzDiffRoundTrip
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -37,7 +37,7 @@ func (a *actionData) matches(fc *orchestrator.FixCandidate) bool {
 // cannot resolve edits gets them computed here.
 func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
 	if only := params.Context.Only; len(only) > 0 && !slices.ContainsFunc(only, func(k protocol.CodeActionKind) bool {
-		return k == protocol.CodeActionKindQuickFix
+		return k == protocol.CodeActionKindQuickFix || k == protocol.CodeActionKindRefactor || k == protocol.CodeActionKindRefactorRewrite
 	}) {
 		return []protocol.CommandOrCodeAction{}, nil
 	}
@@ -96,7 +96,7 @@ func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionPara
 		}
 		out = append(out, action)
 	}
-	return out, nil
+	return append(out, s.aiActions(ctx, k, doc, params, start, end)...), nil
 }
 
 // CodeActionResolve computes the edit of a quick fix and has the Critic
@@ -105,6 +105,13 @@ func (s *Server) CodeActionResolve(ctx context.Context, action *protocol.CodeAct
 	k, err := s.currentKernel()
 	if err != nil {
 		return nil, err
+	}
+	var ai aiActionData
+	if len(action.Data) > 0 && json.Unmarshal(action.Data, &ai) == nil && ai.AI != "" {
+		if err := s.resolveAIAction(k, action, &ai); err != nil {
+			return nil, err
+		}
+		return action, nil
 	}
 	var data actionData
 	if len(action.Data) == 0 || json.Unmarshal(action.Data, &data) != nil || data.URI == "" {

@@ -21,7 +21,8 @@ const (
 	CommandIndex     = "aios.index"     // bring the workspace index up to date; report what it holds
 )
 
-var commands = []string{CommandTasks, CommandLint, CommandInference, CommandSearch, CommandIndex}
+var commands = []string{CommandTasks, CommandLint, CommandInference, CommandSearch, CommandIndex,
+	CommandTask, CommandAccept, CommandApply, CommandReject, CommandUndo}
 
 // LintSummary is the result of the aios.lint command.
 type LintSummary struct {
@@ -61,6 +62,10 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		result, err = s.search(ctx, k, params.Arguments)
 	case CommandIndex:
 		result, err = s.reindex(ctx, k, params.WorkDoneToken)
+	case CommandTask:
+		result, err = s.runAITask(ctx, k, params.Arguments, params.WorkDoneToken)
+	case CommandAccept, CommandApply, CommandReject, CommandUndo:
+		result, err = s.aiCommand(ctx, k, params.Command, params.Arguments)
 	default:
 		return nil, invalidParams("unknown command %q (aios knows %v)", params.Command, commands)
 	}

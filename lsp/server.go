@@ -62,6 +62,9 @@ type InitOptions struct {
 	// Index builds and follows the workspace index for retrieval (default
 	// true).
 	Index *bool `json:"index,omitempty"`
+	// AI overrides the AI edit settings (autoApply, autoCommit, threshold,
+	// weights, sandbox, tests): the same object as .aios.json's "ai".
+	AI json.RawMessage `json:"ai,omitempty"`
 }
 
 // Server is the LSP server of one connection.
@@ -86,6 +89,7 @@ type Server struct {
 	progress  map[string]context.CancelFunc
 	inflight  map[jsonrpc2.ID]context.CancelFunc // running requests, for $/cancelRequest
 	syncs     map[string]*bufferSync             // pending index updates, by path
+	aiCache   map[string][]string                // AI task IDs computed per document version and lines
 	// indexCancel stops the background indexing started after initialized.
 	indexCancel context.CancelFunc
 	exited      chan struct{}
@@ -135,6 +139,7 @@ func NewServer(opts Options) (*Server, error) {
 		progress:  make(map[string]context.CancelFunc),
 		inflight:  make(map[jsonrpc2.ID]context.CancelFunc),
 		syncs:     make(map[string]*bufferSync),
+		aiCache:   make(map[string][]string),
 		exited:    make(chan struct{}),
 	}, nil
 }
@@ -284,6 +289,14 @@ func (s *Server) gate(req *jsonrpc2.Request) error {
 		return errShutdown
 	}
 	return nil
+}
+
+// Kernel returns the session's kernel (nil before initialize and after
+// shutdown), for embedders and tests.
+func (s *Server) Kernel() *orchestrator.Kernel {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.kernel
 }
 
 func (s *Server) currentKernel() (*orchestrator.Kernel, error) {

@@ -24,7 +24,7 @@ import (
 const wait = 60 * time.Second // generous: the go command is slow on a loaded machine
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	dir    string
 	ed     *lsptest.Editor
 	srv    *lsp.Server
@@ -33,7 +33,7 @@ type env struct {
 	ctx    context.Context
 }
 
-func writeModule(t *testing.T, files map[string]string) string {
+func writeModule(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	if _, ok := files["go.mod"]; !ok {
@@ -282,7 +282,7 @@ func TestInitializeAdvertisesWhatWorks(t *testing.T) {
 			if !*ca.ResolveProvider {
 				t.Fatal("no resolve provider")
 			}
-			if strings.Join(c.ExecuteCommandProvider.Commands, ",") != "aios.tasks,aios.lint,aios.inference,aios.search,aios.index" {
+			if strings.Join(c.ExecuteCommandProvider.Commands, ",") != "aios.tasks,aios.lint,aios.inference,aios.search,aios.index,aios.task,aios.accept,aios.apply,aios.reject,aios.undo" {
 				t.Fatalf("commands %v", c.ExecuteCommandProvider.Commands)
 			}
 			if (c.DiagnosticProvider != nil) != tc.pull {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aios-dev/aios/critic"
 	"github.com/aios-dev/aios/inference"
 )
 
@@ -46,6 +47,20 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		return exitFindings, nil
 	}
 	say("config:      %s", orNone(strings.Join(sources, ", ")))
+	if ai, err := aiOptions(cfg, nil); err != nil {
+		say("ai:          INVALID: %v", err)
+		bad = true
+	} else {
+		o := ai.Critic
+		o.Workspace = wd
+		if c, err := critic.New(o); err != nil {
+			say("critic:      NOT AVAILABLE: %v", err)
+			bad = true
+		} else {
+			say("critic:      threshold %.2f; sandbox %s", threshold(o.Threshold), c.SandboxInfo())
+		}
+		say("escalation:  auto-apply %v, auto-commit %v", ai.Policy.AutoApply, ai.Policy.AutoCommit)
+	}
 	policy, _ := inference.ParsePolicy(cfg.Policy)
 	say("policy:      %s", policy)
 	if len(cfg.Backends) == 0 {
@@ -113,4 +128,11 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+func threshold(t float64) float64 {
+	if t == 0 {
+		return 0.85
+	}
+	return t
 }

@@ -100,6 +100,11 @@ func newLSPServer(log *slog.Logger, onExit func(int)) (*lsp.Server, error) {
 					return inference.Build(cfg, inference.BuildOptions{Workspace: root, Logger: log, Meter: meter})
 				})
 				opts.EmbedModel = embeddingModel(cfg)
+				ai, err := aiOptions(cfg, init.AI)
+				if err != nil {
+					return nil, err
+				}
+				opts.AI = ai
 			}
 			return orchestrator.New(opts)
 		},

@@ -50,6 +50,10 @@ Usage:
   aios index [-C DIR] [--stats] [--json]  build or update the workspace index and memory
   aios search QUERY [-k 5] [--file F] [--json]
                                           retrieve the chunks most relevant to QUERY
+  aios run "INSTRUCTION" [--file F] [--dry-run | --apply [--commit]] [--json]
+                                          an AI edit, checked by the critic: prints the patch,
+                                          the scores and the decision (exit 1: vetoed)
+  aios undo [-C DIR]                      revert the last AI commit (HEAD, unpushed, clean tree)
   aios model pull URL [--sha256 HEX] [--dir DIR]
                                           download a GGUF model (resumable, verified)
   aios version                            print the version
@@ -94,6 +98,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runIndex(ctx, args[1:], stdout, stderr)
 	case "search":
 		err = runSearch(ctx, args[1:], stdout, stderr)
+	case "run":
+		code, err = runAI(ctx, args[1:], stdin, stdout, stderr)
+	case "undo":
+		err = runUndo(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "aios", version)
 	case "help", "-h", "--help", "-help":

@@ -24,7 +24,9 @@ type State struct {
 	Shown       []protocol.ShowMessageParams
 	Logs        []protocol.LogMessageParams
 	Progress    []ProgressEvent
-	Created     []string // progress tokens the server created
+	Created     []string                            // progress tokens the server created
+	Applied     []protocol.ApplyWorkspaceEditParams // workspace/applyEdit requests
+	Asked       []protocol.ShowMessageRequestParams // window/showMessageRequest requests
 }
 
 // ProgressEvent is one $/progress notification, decoded.
@@ -41,9 +43,19 @@ type Editor struct {
 	Server protocol.Server
 	conn   jsonrpc2.Conn
 
-	mu      sync.Mutex // guards state and changed
+	mu      sync.Mutex // guards state, changed and Answer
 	state   State
 	changed chan struct{}
+	// Answer chooses the reply to window/showMessageRequest (set it
+	// under SetAnswer).
+	Answer func(*protocol.ShowMessageRequestParams) string
+}
+
+// SetAnswer sets how the editor answers window/showMessageRequest.
+func (e *Editor) SetAnswer(fn func(*protocol.ShowMessageRequestParams) string) {
+	e.mu.Lock()
+	e.Answer = fn
+	e.mu.Unlock()
 }
 
 // Connect starts an editor over rwc.
@@ -136,6 +148,29 @@ func (e *Editor) ShowMessage(ctx context.Context, p *protocol.ShowMessageParams)
 func (e *Editor) LogMessage(ctx context.Context, p *protocol.LogMessageParams) error {
 	e.update(func(s *State) { s.Logs = append(s.Logs, *p) })
 	return nil
+}
+
+// ApplyEdit implements protocol.Client: the edit is recorded and
+// reported applied (the test applies it where it matters).
+func (e *Editor) ApplyEdit(ctx context.Context, p *protocol.ApplyWorkspaceEditParams) (*protocol.ApplyWorkspaceEditResult, error) {
+	e.update(func(s *State) { s.Applied = append(s.Applied, *p) })
+	return &protocol.ApplyWorkspaceEditResult{Applied: true}, nil
+}
+
+// ShowMessageRequest implements protocol.Client: it answers with
+// Answer's choice (nil Answer or "": the user dismissed the message).
+func (e *Editor) ShowMessageRequest(ctx context.Context, p *protocol.ShowMessageRequestParams) (*protocol.MessageActionItem, error) {
+	e.update(func(s *State) { s.Asked = append(s.Asked, *p) })
+	e.mu.Lock()
+	answer := e.Answer
+	e.mu.Unlock()
+	if answer == nil {
+		return nil, nil
+	}
+	if title := answer(p); title != "" {
+		return &protocol.MessageActionItem{Title: title}, nil
+	}
+	return nil, nil
 }
 
 // WorkDoneProgressCreate implements protocol.Client.

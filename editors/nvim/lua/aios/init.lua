@@ -321,6 +321,64 @@ function M.lint(patterns, on_done)
   end)
 end
 
+--- Runs an AI task (aios.task) on the current buffer: the critic checks
+--- the result, which the server applies (asking first when the escalation
+--- policy wants a human decision).
+---@param instruction string
+---@param on_done function|nil called with (err, result)
+function M.task(instruction, on_done)
+  local args = { { instruction = instruction, file = vim.uri_from_bufnr(0) } }
+  M.execute('aios.task', args, function(err, result)
+    if err then
+      notify('task failed: ' .. str(err.message), vim.log.levels.ERROR)
+    elseif type(result) == 'table' then
+      local what = result.accepted and (result.applied and 'applied' or 'not applied') or 'vetoed by the critic'
+      if result.committed and result.committed ~= '' then
+        what = what .. ', committed ' .. result.committed:sub(1, 12)
+      end
+      notify(string.format('task %s: %s (critic %.2f, %s)', str(result.task), what, result.score or 0, str(result.tier)))
+    end
+    if on_done then
+      on_done(err, result)
+    end
+  end)
+end
+
+--- Reverts the last AI commit (aios.undo).
+function M.undo()
+  M.execute('aios.undo', nil, function(err, result)
+    if err then
+      notify('undo refused: ' .. str(err.message), vim.log.levels.WARN)
+    elseif type(result) == 'table' then
+      notify('reverted ' .. str(result.Reverted):sub(1, 12) .. ': ' .. str(result.Message):gsub('\n.*', ''))
+      vim.cmd('checktime')
+    end
+  end)
+end
+
+--- Searches the workspace index (aios.search) and lists the chunks in the
+--- quickfix list.
+---@param query string
+function M.search(query)
+  M.execute('aios.search', { { query = query, file = vim.uri_from_bufnr(0) } }, function(err, result)
+    if err then
+      notify('search failed: ' .. str(err.message), vim.log.levels.ERROR)
+      return
+    end
+    local root = M.find_root(vim.api.nvim_buf_get_name(0), config.root_markers) or vim.fn.getcwd()
+    local items = {}
+    for _, it in ipairs((type(result) == 'table' and result.Items) or {}) do
+      table.insert(items, {
+        filename = root .. '/' .. it.Path,
+        lnum = it.StartLine,
+        text = string.format('%s %.4f', it.Symbol ~= '' and it.Symbol or it.Kind, it.Scores and it.Scores.Rerank or 0),
+      })
+    end
+    vim.fn.setqflist({}, ' ', { title = 'aios search: ' .. query, items = items })
+    vim.cmd('copen')
+  end)
+end
+
 -- option types; vim.validate changed its signature in 0.11, so check here.
 local option_types = {
   cmd = 'table',
@@ -355,7 +413,8 @@ local function validate(opts)
 end
 
 --- Configures aios: attaches it to buffers of the configured filetypes
---- (already open ones included) and defines :AiosTasks and :AiosLint.
+--- (already open ones included) and defines :AiosTasks, :AiosLint, :AiosTask,
+--- :AiosUndo and :AiosSearch.
 ---@param opts table|nil
 function M.setup(opts)
   opts = vim.tbl_extend('force', defaults, opts or {})
@@ -390,6 +449,18 @@ function M.setup(opts)
   vim.api.nvim_create_user_command('AiosLint', function(cmd)
     M.lint(cmd.fargs)
   end, { nargs = '*', desc = 'aios: lint packages (default ./...)' })
+
+  vim.api.nvim_create_user_command('AiosTask', function(cmd)
+    M.task(cmd.args)
+  end, { nargs = '+', desc = 'aios: run an AI task on this buffer' })
+
+  vim.api.nvim_create_user_command('AiosUndo', function()
+    M.undo()
+  end, { nargs = 0, desc = 'aios: revert the last AI commit' })
+
+  vim.api.nvim_create_user_command('AiosSearch', function(cmd)
+    M.search(cmd.args)
+  end, { nargs = '+', desc = 'aios: search the workspace index' })
 
   local ft = {}
   for _, f in ipairs(opts.filetypes) do
