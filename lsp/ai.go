@@ -96,6 +96,27 @@ func (s *Server) aiActions(ctx context.Context, k *orchestrator.Kernel, doc *doc
 	}
 	var out []protocol.CommandOrCodeAction
 	for _, res := range results {
+		if invoked && res.Accepted() && res.Outcome.Decision.Apply {
+			// Routine (tier 3) with auto-apply on: applied, and committed
+			// when auto-commit is on too, without a further question.
+			r, err := s.applyCandidate(ctx, k, res, false)
+			if err != nil {
+				s.warnUser(ctx, "aios: could not apply the routine AI edit: "+err.Error())
+			} else {
+				msg := fmt.Sprintf("aios applied “%s” (critic %.2f)", describeTask(&res.Task), res.Score())
+				if r.Committed != "" {
+					msg += " and committed it as " + r.Committed[:min(12, len(r.Committed))] + "; aios.undo reverts it"
+				}
+				s.logToClient(ctx, protocol.MessageTypeInfo, msg)
+				s.mu.Lock()
+				show := s.caps.showMessage
+				s.mu.Unlock()
+				if show {
+					s.client.ShowMessage(context.WithoutCancel(ctx), &protocol.ShowMessageParams{Type: protocol.MessageTypeInfo, Message: msg})
+				}
+			}
+			continue
+		}
 		if a := s.aiAction(doc, res); a != nil {
 			out = append(out, a)
 		}
@@ -448,7 +469,12 @@ func (s *Server) applyCandidate(ctx context.Context, k *orchestrator.Kernel, res
 		s.log.Warn("recording AI feedback", "err", err)
 	}
 	if !ask {
-		if commit, reason := k.Policy().OnAccepted(res.Outcome.Decision); commit {
+		d := res.Outcome.Decision
+		commit, reason := k.Policy().OnAccepted(d)
+		if d.Commit { // applied automatically (tier 3): committed now
+			commit = true
+		}
+		if commit {
 			c, err := k.Commit(ctx, res.Task.ID)
 			if err != nil {
 				s.warnUser(ctx, "aios: the AI edit was applied but not committed: "+err.Error())

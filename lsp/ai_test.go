@@ -15,6 +15,7 @@ import (
 
 	"go.lsp.dev/protocol"
 
+	"github.com/aios-dev/aios/agents/escalate"
 	"github.com/aios-dev/aios/critic"
 	"github.com/aios-dev/aios/inference"
 	"github.com/aios-dev/aios/inference/inferencetest"
@@ -43,6 +44,11 @@ func git(t testing.TB, dir string, args ...string) string {
 // startAI starts a server whose kernel runs AI tasks on a scripted model,
 // in a git repository holding files.
 func startAI(t testing.TB, files map[string]string, script inferencetest.Script) *env {
+	return startAIPolicy(t, files, script, nil)
+}
+
+// startAIPolicy is startAI with an escalation policy (nil: the default).
+func startAIPolicy(t testing.TB, files map[string]string, script inferencetest.Script, policy *escalate.Policy) *env {
 	t.Helper()
 	dir := writeModule(t, files)
 	git(t, dir, "init", "-q", "-b", "main")
@@ -61,7 +67,7 @@ func startAI(t testing.TB, files map[string]string, script inferencetest.Script)
 		NewKernel: func(root string, init lsp.InitOptions) (*orchestrator.Kernel, error) {
 			lazy, meter := model.Lazy()
 			return orchestrator.New(orchestrator.Options{Workspace: root, KnowledgeStore: store, Inference: lazy, InferenceMeter: meter,
-				AI:     &orchestrator.AIOptions{Critic: critic.Options{TempDir: t.TempDir()}},
+				AI:     &orchestrator.AIOptions{Critic: critic.Options{TempDir: t.TempDir()}, Policy: policy},
 				Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: true})})
 		},
 	})
@@ -232,4 +238,86 @@ func BenchmarkAICodeAction(b *testing.B) {
 	}
 	report("total", total)
 	report("excl-critic", excl)
+}
+
+// codeActions asks for the actions at the first diagnostic of name.
+func (e *env) aiCodeActions(name string, version int32) []*protocol.CodeAction {
+	e.t.Helper()
+	diags := e.awaitDiagnostics(name, version, 1)
+	actions, err := e.ed.Server.CodeAction(e.ctx, &protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri(name)},
+		Range:        diags[0].Range,
+		Context:      protocol.CodeActionContext{Diagnostics: diags, TriggerKind: protocol.CodeActionTriggerKindInvoked},
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []*protocol.CodeAction
+	for _, a := range actions {
+		if ca, ok := a.(*protocol.CodeAction); ok && strings.HasPrefix(ca.Title, "AI: fix") {
+			out = append(out, ca)
+		}
+	}
+	return out
+}
+
+// Tier 1: an edit that touches a dependency file is held for a human: the
+// action asks (window/showMessageRequest) and never commits.
+func TestAITier1AsksAndNeverCommits(t *testing.T) {
+	script := func([]inference.Message) string {
+		return removeSelfAssign + "\ngo.mod\n<<<<<<< SEARCH\ngo 1.26\n=======\ngo 1.26\n\n// tidy\n>>>>>>> REPLACE\n"
+	}
+	e := startAI(t, map[string]string{"calc/calc.go": calcSrc, "calc/calc_test.go": calcTest}, script)
+	e.open("calc/calc.go", calcSrc)
+	acts := e.aiCodeActions("calc/calc.go", 1)
+	if len(acts) != 1 || !strings.Contains(acts[0].Title, "needs your review") || acts[0].Command.Command != lsp.CommandApply || acts[0].Data != nil {
+		t.Fatalf("tier 1 action: %+v", acts)
+	}
+	id := mustString(t, acts[0].Command.Arguments[0])
+	head := git(t, e.dir, "rev-parse", "HEAD")
+	// The user says no: nothing is applied.
+	e.ed.SetAnswer(func(*protocol.ShowMessageRequestParams) string { return "Reject" })
+	var res lsp.AITaskResult
+	json.Unmarshal(e.command(lsp.CommandApply, id), &res)
+	if res.Applied || len(e.ed.Snapshot().Asked) != 1 {
+		t.Fatalf("rejected: %+v", res)
+	}
+	// The user says yes: applied (the open buffer through applyEdit, go.mod
+	// on disk), never committed.
+	e.ed.SetAnswer(func(p *protocol.ShowMessageRequestParams) string {
+		if !strings.Contains(p.Message, "go.mod") {
+			t.Errorf("the question does not say why: %s", p.Message)
+		}
+		return "Apply"
+	})
+	json.Unmarshal(e.command(lsp.CommandApply, id), &res)
+	if !res.Applied || res.Committed != "" || len(e.ed.Snapshot().Applied) != 1 {
+		t.Fatalf("applied: %+v, %d applyEdit", res, len(e.ed.Snapshot().Applied))
+	}
+	if data, _ := os.ReadFile(filepath.Join(e.dir, "go.mod")); !strings.Contains(string(data), "// tidy") {
+		t.Fatalf("go.mod not written:\n%s", data)
+	}
+	if git(t, e.dir, "rev-parse", "HEAD") != head {
+		t.Fatal("a tier 1 edit was committed")
+	}
+}
+
+// Tier 3 with auto-apply: a routine fix is applied and committed when the
+// user asks for code actions, without a further question.
+func TestAITier3AutoAppliesAndCommits(t *testing.T) {
+	policy := escalate.DefaultPolicy()
+	policy.AutoApply = true
+	e := startAIPolicy(t, map[string]string{"calc/calc.go": calcSrc, "calc/calc_test.go": calcTest},
+		func([]inference.Message) string { return removeSelfAssign }, &policy)
+	e.open("calc/calc.go", calcSrc)
+	if acts := e.aiCodeActions("calc/calc.go", 1); len(acts) != 0 {
+		t.Fatalf("a routine fix was offered instead of applied: %+v", acts)
+	}
+	st := e.ed.Snapshot()
+	if len(st.Applied) == 0 {
+		t.Fatal("nothing applied")
+	}
+	if log := git(t, e.dir, "log", "-1", "--format=%(trailers)"); !strings.Contains(log, "AI-Agent: aios/fix") {
+		t.Fatalf("not committed: %s\nshown %+v\nlogs %+v", log, e.ed.Snapshot().Shown, e.ed.Snapshot().Logs)
+	}
 }
