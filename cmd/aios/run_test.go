@@ -31,6 +31,15 @@ func gitIn(t *testing.T, dir string, args ...string) string {
 // model (an OpenAI-compatible server).
 func runRepo(t *testing.T, modelURL string) string {
 	t.Helper()
+	// Go derives its build cache from XDG_CACHE_HOME: pin the warm one
+	// before moving aios's stores out of the user's cache.
+	if os.Getenv("GOCACHE") == "" {
+		out, err := exec.Command("go", "env", "GOCACHE").Output()
+		if err != nil {
+			t.Fatalf("go env GOCACHE: %v", err)
+		}
+		t.Setenv("GOCACHE", strings.TrimSpace(string(out)))
+	}
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	for _, k := range []string{"AIOS_MODEL", "AIOS_OPENAI_BASE_URL", "AIOS_OPENAI_MODEL", "AIOS_AUTO_APPLY", "AIOS_AUTO_COMMIT"} {
 		t.Setenv(k, "")
