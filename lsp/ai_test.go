@@ -1,9 +1,7 @@
 package lsp_test
 
 import (
-	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,34 +56,14 @@ func startAIPolicy(t testing.TB, files map[string]string, script inferencetest.S
 	git(t, dir, "commit", "-q", "-m", "init")
 	model := inferencetest.NewServer(script)
 	t.Cleanup(model.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	e := &env{t: t, dir: dir, exit: make(chan int, 1), served: make(chan error, 1), ctx: ctx}
 	store := filepath.Join(t.TempDir(), "aios.db")
-	srv, err := lsp.NewServer(lsp.Options{
-		Debounce: 5 * time.Millisecond,
-		OnExit:   func(code int) { e.exit <- code },
-		NewKernel: func(root string, init lsp.InitOptions) (*orchestrator.Kernel, error) {
-			lazy, meter := model.Lazy()
-			return orchestrator.New(orchestrator.Options{Workspace: root, KnowledgeStore: store, Inference: lazy, InferenceMeter: meter,
-				AI:     &orchestrator.AIOptions{Critic: critic.Options{TempDir: t.TempDir()}, Policy: policy},
-				Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: true})})
-		},
+	critTmp := t.TempDir()
+	return startWith(t, dir, lsptest.PushCaps(), nil, func(root string) (*orchestrator.Kernel, error) {
+		lazy, meter := model.Lazy()
+		return orchestrator.New(orchestrator.Options{Workspace: root, KnowledgeStore: store, Inference: lazy, InferenceMeter: meter,
+			AI:     &orchestrator.AIOptions{Critic: critic.Options{TempDir: critTmp}, Policy: policy},
+			Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: true})})
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = srv
-	a, b := net.Pipe()
-	go func() { e.served <- e.srv.Serve(ctx, a) }()
-	e.ed = lsptest.Connect(ctx, b)
-	t.Cleanup(func() {
-		cancel()
-		e.ed.Close()
-	})
-	if _, err := e.ed.Initialize(ctx, dir, lsptest.PushCaps(), nil); err != nil {
-		t.Fatal(err)
-	}
-	return e
 }
 
 func (e *env) command(cmd string, args ...any) json.RawMessage {

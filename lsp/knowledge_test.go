@@ -1,9 +1,7 @@
 package lsp_test
 
 import (
-	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,32 +19,11 @@ import (
 // store in a temporary directory.
 func startIndexed(t *testing.T, dir string, caps protocol.ClientCapabilities, initOpts any) *env {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	e := &env{t: t, dir: dir, exit: make(chan int, 1), served: make(chan error, 1), ctx: ctx}
 	store := filepath.Join(t.TempDir(), "aios.db")
-	srv, err := lsp.NewServer(lsp.Options{
-		Debounce: 5 * time.Millisecond,
-		OnExit:   func(code int) { e.exit <- code },
-		NewKernel: func(root string, init lsp.InitOptions) (*orchestrator.Kernel, error) {
-			return orchestrator.New(orchestrator.Options{Workspace: root, KnowledgeStore: store,
-				Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: true})})
-		},
+	return startWith(t, dir, caps, initOpts, func(root string) (*orchestrator.Kernel, error) {
+		return orchestrator.New(orchestrator.Options{Workspace: root, KnowledgeStore: store,
+			Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: true})})
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv = srv
-	a, b := net.Pipe()
-	go func() { e.served <- e.srv.Serve(ctx, a) }()
-	e.ed = lsptest.Connect(ctx, b)
-	t.Cleanup(func() {
-		cancel()
-		e.ed.Close()
-	})
-	if _, err := e.ed.Initialize(ctx, dir, caps, initOpts); err != nil {
-		t.Fatal(err)
-	}
-	return e
 }
 
 func (e *env) search(args lsp.SearchArgs) *orchestrator.SearchResult {

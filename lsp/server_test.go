@@ -70,9 +70,30 @@ func newServer(t *testing.T, exit chan int) *lsp.Server {
 // initialised with caps for the workspace dir.
 func start(t *testing.T, dir string, caps protocol.ClientCapabilities) *env {
 	t.Helper()
+	return startWith(t, dir, caps, nil, nil)
+}
+
+// startWith is start with the server's kernel made by newKernel (nil: the
+// Go agents only) and initializationOptions initOpts.
+func startWith(t testing.TB, dir string, caps protocol.ClientCapabilities, initOpts any,
+	newKernel func(root string) (*orchestrator.Kernel, error)) *env {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	e := &env{t: t, dir: dir, exit: make(chan int, 1), served: make(chan error, 1), ctx: ctx}
-	e.srv = newServer(t, e.exit)
+	if newKernel == nil {
+		newKernel = func(root string) (*orchestrator.Kernel, error) {
+			return orchestrator.New(orchestrator.Options{Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: true})})
+		}
+	}
+	srv, err := lsp.NewServer(lsp.Options{
+		Debounce:  5 * time.Millisecond,
+		OnExit:    func(code int) { e.exit <- code },
+		NewKernel: func(root string, _ lsp.InitOptions) (*orchestrator.Kernel, error) { return newKernel(root) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv = srv
 	a, b := net.Pipe()
 	go func() { e.served <- e.srv.Serve(ctx, a) }()
 	e.ed = lsptest.Connect(ctx, b)
@@ -80,7 +101,7 @@ func start(t *testing.T, dir string, caps protocol.ClientCapabilities) *env {
 		cancel()
 		e.ed.Close()
 	})
-	if _, err := e.ed.Initialize(ctx, dir, caps, nil); err != nil {
+	if _, err := e.ed.Initialize(ctx, dir, caps, initOpts); err != nil {
 		t.Fatal(err)
 	}
 	return e

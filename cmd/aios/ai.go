@@ -129,17 +129,9 @@ func runAI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	commit := fs.Bool("commit", false, "commit the applied patch (only the files it touches)")
 	file := fs.String("file", "", "scope the task to `PATH` (workspace-relative)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
-	var words []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return exitUsage, usagef("%v", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		words = append(words, fs.Arg(0))
-		rest = fs.Args()[1:]
+	words, err := parseInterspersed(fs, args)
+	if err != nil {
+		return exitUsage, err
 	}
 	instruction := strings.TrimSpace(strings.Join(words, " "))
 	if instruction == "" {

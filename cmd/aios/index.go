@@ -175,17 +175,9 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	asJSON := fs.Bool("json", false, "print the results as JSON")
 	file := fs.String("file", "", "the open `FILE` (workspace-relative) the query is about")
 	budget := fs.Int("budget", 0, "token budget of the packed context (0: the default)")
-	var words []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return usagef("%v", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		words = append(words, fs.Arg(0))
-		rest = fs.Args()[1:]
+	words, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
 	}
 	query := strings.TrimSpace(strings.Join(words, " "))
 	if query == "" {
@@ -241,6 +233,22 @@ func runSearch(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			rank(it.Scores.Ranks, "graph", it.Scores.Graph), it.Scores.Fused)
 	}
 	return nil
+}
+
+// parseInterspersed parses flags anywhere among the arguments and
+// returns the other words.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%v", err)
+		}
+		if fs.NArg() == 0 {
+			return words, nil
+		}
+		words = append(words, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func rank(ranks map[string]int, name string, score float64) string {
