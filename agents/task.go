@@ -17,6 +17,19 @@ type TaskRecord struct {
 	Status   string        `json:"status"`
 	Error    string        `json:"error,omitempty"`
 	Steps    []StepRecord  `json:"steps"`
+	// Events are what happened to the task's result afterwards: the
+	// escalation policy's decision with its reasons, the user's verdict,
+	// a commit, an undo. A record with events and no Started time carries
+	// only events for the record of the same ID.
+	Events []TaskEvent `json:"events,omitempty"`
+}
+
+// TaskEvent is one event of a task.
+type TaskEvent struct {
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"` // "decision", "accepted", "rejected", "commit", "undo", ...
+	Detail  string    `json:"detail,omitempty"`
+	Reasons []string  `json:"reasons,omitempty"`
 }
 
 // StepRecord is the trace of one plan step.

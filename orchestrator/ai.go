@@ -239,6 +239,11 @@ func (k *Kernel) AIEdit(ctx context.Context, t AITask, doc *DocumentRef, onEvent
 		}
 		res.Attempts = append(res.Attempts, rec)
 		res.Answer, res.Patch, res.Outcome = ans, &patch, &oc
+		ev := agents.TaskEvent{Kind: "decision", Detail: fmt.Sprintf("AI task %s, attempt %d: %s", t.ID, attempt, oc.Decision.Tier), Reasons: oc.Decision.Reasons}
+		if oc.Problem != "" {
+			ev.Detail, ev.Reasons = fmt.Sprintf("AI task %s, attempt %d: no usable edit", t.ID, attempt), []string{oc.Problem}
+		}
+		k.RecordEvent(out.Task.ID, ev)
 		if oc.Problem == "" && oc.Review != nil && oc.Review.Accepted {
 			break
 		}
@@ -257,6 +262,23 @@ func (k *Kernel) AIEdit(ctx context.Context, t AITask, doc *DocumentRef, onEvent
 	}
 	k.ai.mu.Unlock()
 	return res, nil
+}
+
+// RecordEvent adds an event to the record of kernel task taskID (as
+// aios.tasks shows it).
+func (k *Kernel) RecordEvent(taskID string, ev agents.TaskEvent) {
+	if ev.At.IsZero() {
+		ev.At = time.Now()
+	}
+	k.enqueue(recItem{rec: agents.TaskRecord{ID: taskID, Events: []agents.TaskEvent{ev}}})
+}
+
+// lastTask is the kernel task of a result's final attempt.
+func (r *AIResult) lastTask() string {
+	if len(r.Attempts) == 0 {
+		return ""
+	}
+	return r.Attempts[len(r.Attempts)-1].TaskID
 }
 
 // Candidate returns the result of AI task id, if it is still kept.
@@ -337,11 +359,17 @@ func (k *Kernel) Commit(ctx context.Context, id string) (*gitcommit.Result, erro
 	if model == "" {
 		model = "unknown"
 	}
-	return repo.Commit(ctx, gitcommit.Request{
+	c, err := repo.Commit(ctx, gitcommit.Request{
 		Files:    files,
 		Message:  CommitMessage(&res.Task, paths),
 		Trailers: gitcommit.Trailers{Agent: agent + "/" + res.Task.Kind, Model: model, Score: res.Score(), TaskID: res.Task.ID},
 	})
+	if err != nil {
+		k.RecordEvent(res.lastTask(), agents.TaskEvent{Kind: "commit-refused", Detail: err.Error()})
+		return nil, err
+	}
+	k.RecordEvent(res.lastTask(), agents.TaskEvent{Kind: "commit", Detail: c.Commit, Reasons: []string{strings.Join(c.Files, ", ")}})
+	return c, nil
 }
 
 // CommitMessage is the Conventional Commits message of an AI task's
@@ -387,7 +415,18 @@ func (k *Kernel) Undo(ctx context.Context) (*gitcommit.UndoResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return repo.Undo(ctx)
+	u, err := repo.Undo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(u.Message, "\n") {
+		if id, ok := strings.CutPrefix(line, gitcommit.TrailerTaskID+": "); ok {
+			if res, ok := k.Candidate(strings.TrimSpace(id)); ok {
+				k.RecordEvent(res.lastTask(), agents.TaskEvent{Kind: "undo", Detail: "reverted " + u.Reverted})
+			}
+		}
+	}
+	return u, nil
 }
 
 var _ = macro.Review // the Critic macro agent serves the review step
@@ -411,6 +450,11 @@ func (k *Kernel) RecordAIFeedback(ctx context.Context, id string, accepted bool)
 	if !ok {
 		return fmt.Errorf("no AI candidate %q (it may have expired)", id)
 	}
+	verdict := "rejected"
+	if accepted {
+		verdict = "accepted"
+	}
+	k.RecordEvent(res.lastTask(), agents.TaskEvent{Kind: verdict, Detail: "AI task " + id + " " + verdict + " by the user"})
 	svc := k.knowledgeService()
 	if svc == nil {
 		k.log.Info("AI feedback not stored: the workspace index is not open", "task", id, "accepted", accepted)

@@ -116,6 +116,25 @@ func TestAIFixAcceptedCommittedUndone(t *testing.T) {
 	if data, _ := os.ReadFile(filepath.Join(dir, "calc", "calc.go")); string(data) != calcSrc {
 		t.Fatalf("undo left:\n%s", data)
 	}
+	// The decision and the commit are in the task's events.
+	recs, err := k.Tasks(context.Background(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, r := range recs {
+		if r.ID == res.Attempts[0].TaskID {
+			for _, e := range r.Events {
+				kinds = append(kinds, e.Kind)
+				if e.Kind == "decision" && len(e.Reasons) == 0 {
+					t.Errorf("a decision without reasons: %+v", e)
+				}
+			}
+		}
+	}
+	if strings.Join(kinds, ",") != "decision,commit,undo" {
+		t.Errorf("task events %q, want decision,commit,undo", kinds)
+	}
 	// A second undo refuses: HEAD is no AI commit.
 	if _, err := k.Undo(context.Background()); err == nil {
 		t.Fatal("second undo succeeded")

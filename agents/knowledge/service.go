@@ -68,16 +68,25 @@ func Open(opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix, err := repoindex.Open(repoindex.Options{Root: opts.Root, DB: st.DB(), Overlay: opts.Overlay, Logger: opts.Logger})
-	if err != nil {
-		st.Close()
-		return nil, err
-	}
+	// The index and memory load from the same store independently: open
+	// them side by side (reopening a large workspace is mostly decoding).
+	var ix *repoindex.Index
+	var ixErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		ix, ixErr = repoindex.Open(repoindex.Options{Root: opts.Root, DB: st.DB(), Overlay: opts.Overlay, Logger: opts.Logger})
+	})
 	mem, err := memory.Open(memory.Options{Store: st, Embedder: opts.Embedder, EmbedModel: opts.EmbedModel, Logger: opts.Logger})
-	if err != nil {
-		ix.Close()
+	wg.Wait()
+	if err != nil || ixErr != nil {
+		if mem != nil {
+			mem.Close()
+		}
+		if ix != nil {
+			ix.Close()
+		}
 		st.Close()
-		return nil, err
+		return nil, errors.Join(err, ixErr)
 	}
 	s := &Service{opts: opts, log: opts.Logger, st: st, ix: ix, mem: mem, pkgs: newPackages(opts.Root)}
 	return s, nil

@@ -55,10 +55,21 @@ func (m *Memory) HandleMessage(ctx context.Context, msg *agents.Message) (*agent
 	return msg.NewReply(agents.NotUnderstood, []byte("memory: unknown ontology "+msg.Ontology)), nil
 }
 
-// add keeps rec, evicting the record that started first when full.
+// add keeps rec, evicting the record that started first when full. A
+// record with events and no start time adds its events to the record of
+// the same ID.
 func (m *Memory) add(rec agents.TaskRecord) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if rec.Started.IsZero() && len(rec.Events) > 0 {
+		for i := range m.recs {
+			if m.recs[i].ID == rec.ID {
+				m.recs[i].Events = append(m.recs[i].Events, rec.Events...)
+				return
+			}
+		}
+		return // the task has been forgotten
+	}
 	if len(m.recs) < m.max {
 		m.recs = append(m.recs, rec)
 		return
