@@ -52,6 +52,9 @@ type AIOptions struct {
 	Agent string
 	// MaxAnswerTokens bounds the model's answers (0: author.MaxAnswerTokens).
 	MaxAnswerTokens int
+	// Judge lets the model judge intent for the Critic (bounded weight;
+	// never overriding a failed build or test).
+	Judge bool
 }
 
 // aiState holds the AI pipeline's lazily built critic, the candidates
@@ -175,6 +178,9 @@ func (k *Kernel) reviewer() (*critic.Critic, error) {
 				return nil, fmt.Errorf("no analysis to re-run for this workspace: %w", critic.ErrNotDiagnosable)
 			}
 			return fn(ctx, view, file)
+		}
+		if k.ai.opts.Judge && k.inference != nil {
+			o.Judge = &author.Judge{Model: k.inference}
 		}
 		k.ai.critic, k.ai.criticErr = critic.New(o)
 	})

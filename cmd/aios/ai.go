@@ -37,6 +37,8 @@ type aiSettings struct {
 	Sandbox string `json:"sandbox,omitempty"`
 	// Tests runs the affected packages' tests in the sandbox (default true).
 	Tests *bool `json:"tests,omitempty"`
+	// Judge lets the model judge intent for the critic (default false).
+	Judge *bool `json:"judge,omitempty"`
 }
 
 // aiOptions assembles the AI options of a workspace: .aios.json's "ai",
@@ -84,6 +86,7 @@ func aiOptions(cfg inference.Config, editor json.RawMessage) (*orchestrator.AIOp
 	if s.Tests != nil && !*s.Tests {
 		opts.Critic.DisableTests = true
 	}
+	opts.Judge = s.Judge != nil && *s.Judge
 	switch s.Sandbox {
 	case "", "auto":
 		opts.Critic.Sandbox = critic.SandboxAuto
@@ -115,6 +118,9 @@ func mergeAI(a, b aiSettings) aiSettings {
 	}
 	if b.Tests != nil {
 		a.Tests = b.Tests
+	}
+	if b.Judge != nil {
+		a.Judge = b.Judge
 	}
 	return a
 }
