@@ -104,12 +104,45 @@ async function showTasks() {
   }
 }
 
+// runTask asks for an instruction and runs it as an AI task (aios.task) on
+// the active file: the critic checks the result and the server applies it
+// with workspace/applyEdit (asking first when the escalation policy wants
+// a human decision).
+async function runTask() {
+  if (!client || !client.isRunning()) {
+    vscode.window.showErrorMessage('aios: the language server is not running; open a Go file first.');
+    return;
+  }
+  const instruction = await vscode.window.showInputBox({ prompt: 'aios: what should change?', ignoreFocusOut: true });
+  if (!instruction) {
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  const args = { instruction };
+  if (editor) {
+    args.file = editor.document.uri.toString();
+  }
+  try {
+    const r = await client.sendRequest('workspace/executeCommand', { command: 'aios.task', arguments: [args] });
+    if (!r || !r.accepted) {
+      vscode.window.showWarningMessage(`aios: the critic vetoed every candidate (${(r && r.reasons || []).join('; ')})`);
+      return;
+    }
+    const committed = r.committed ? `, committed ${r.committed.slice(0, 12)}` : '';
+    vscode.window.showInformationMessage(
+      `aios: ${r.applied ? 'applied' : 'not applied'} (critic ${r.score.toFixed(2)}, ${r.tier})${committed}`);
+  } catch (err) {
+    vscode.window.showErrorMessage(`aios.task failed: ${err instanceof Error ? err.message : err}`);
+  }
+}
+
 /**
  * @param {vscode.ExtensionContext} context
  */
 async function activate(context) {
   context.subscriptions.push(
     vscode.commands.registerCommand('aios.showTasks', showTasks),
+    vscode.commands.registerCommand('aios.runTask', runTask),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration('aios')) {
         return;
