@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/aios-dev/aios/memory/store"
 )
@@ -75,10 +76,27 @@ func (m *Memory) IndexFiles(ctx context.Context, files []FileInput) error {
 		m.restoreFacts(paths)
 		return fmt.Errorf("memory: index: %w", err)
 	}
+	// The chunk maps first; then the BM25 index and the knowledge graph,
+	// which are independent, side by side.
+	docs := make([][]SparseDoc, len(files))
 	for i := range files {
-		if err := m.apply(files[i].Facts, recs[i]); err != nil {
-			return err
+		docs[i] = m.applyChunks(files[i].Facts.Path, recs[i])
+	}
+	var wg sync.WaitGroup
+	var graphErr error
+	wg.Go(func() {
+		for i := range files {
+			if err := m.graph.SetFile(files[i].Facts); err != nil && graphErr == nil {
+				graphErr = err
+			}
 		}
+	})
+	for i := range files {
+		m.sparse.Replace(files[i].Facts.Path, docs[i])
+	}
+	wg.Wait()
+	if graphErr != nil {
+		return graphErr
 	}
 	m.log.Debug("memory: indexed", "files", len(files))
 	return nil
@@ -116,10 +134,10 @@ func (m *Memory) restoreFacts(paths map[string]bool) {
 	}
 }
 
-// apply brings the in-memory indexes in line with a file's new chunks and
-// facts, already stored. Called with writeMu held.
-func (m *Memory) apply(facts FileFacts, recs []store.ChunkRecord) error {
-	path := facts.Path
+// applyChunks updates the chunk maps, the vector store and the embedding
+// queue for a file's new chunks, and returns its BM25 documents. Called
+// with writeMu held.
+func (m *Memory) applyChunks(path string, recs []store.ChunkRecord) []SparseDoc {
 	docs := make([]SparseDoc, len(recs))
 	metas := make([]*chunkMeta, len(recs))
 	for i := range recs {
@@ -164,16 +182,11 @@ func (m *Memory) apply(facts FileFacts, recs []store.ChunkRecord) error {
 		}
 	}
 	m.mu.Unlock()
-
-	m.sparse.Replace(path, docs)
-	if err := m.graph.SetFile(facts); err != nil {
-		return err
-	}
 	if m.queue != nil {
 		m.queue.forget(stale)
 		m.queue.add(embed)
 	}
-	return nil
+	return docs
 }
 
 // sortMetas puts a file's chunks in file order (then by ID), whatever
