@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"slices"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -208,19 +209,25 @@ func (m *Memory) decodeSnapshot(payload []byte, storeChunks int) error {
 	if d.err != nil || d.i != len(d.s) {
 		return fmt.Errorf("%w: string section: %v", ErrCorruptSnapshot, cmpErr(d.err, errShort))
 	}
-	sp, err := decodeSparse(post, ids, groups, terms)
-	if err != nil {
-		return err
-	}
+	// The BM25 index and the chunk maps are independent: build them side
+	// by side (reopening a large workspace is mostly this).
+	var sp *Sparse
+	var spErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { sp, spErr = decodeSparse(post, ids, groups, terms) })
 	chunks := make(map[string]*chunkMeta, n)
 	files := make(map[string][]*chunkMeta, len(paths))
 	for i := range metas {
 		c := &metas[i]
-		if _, dup := chunks[c.id]; dup {
-			return fmt.Errorf("%w: chunk ID %q twice", ErrCorruptSnapshot, c.id)
-		}
 		chunks[c.id] = c
 		files[c.path] = append(files[c.path], c)
+	}
+	wg.Wait()
+	if spErr != nil {
+		return spErr
+	}
+	if len(chunks) != n { // one map operation per chunk: duplicates show in the count
+		return fmt.Errorf("%w: a chunk ID twice", ErrCorruptSnapshot)
 	}
 	m.mu.Lock()
 	m.chunks, m.files = chunks, files
