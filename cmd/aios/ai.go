@@ -222,7 +222,10 @@ func runAI(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			return exitUsage, err
 		}
 		report.Applied = true
-		if (*commit || d.Commit) && d.Tier != escalate.Tier1 {
+		// --apply is the user accepting the edit: the policy's rule for an
+		// accepted edit decides the commit (auto-commit on, tier allowing).
+		accepted, _ := k.Policy().OnAccepted(d)
+		if (*commit || d.Commit || (*apply && accepted)) && d.Tier != escalate.Tier1 {
 			c, err := k.Commit(ctx, res.Task.ID)
 			if err != nil {
 				report.Notes = append(report.Notes, "applied but not committed: "+err.Error())

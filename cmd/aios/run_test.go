@@ -94,6 +94,20 @@ func TestRunApplyCommitUndo(t *testing.T) {
 	if code, _, errOut = runAios(t, "undo", "-C", dir); code == exitOK || !strings.Contains(errOut, "aios:") {
 		t.Fatalf("second undo: exit %d %s", code, errOut)
 	}
+	// --apply alone commits when auto-commit is on (the default) and
+	// applies without committing when it is off.
+	t.Setenv("AIOS_AUTO_COMMIT", "false")
+	code, out, _ = runAios(t, "run", "-C", dir, "--apply", "remove the self-assignment in Double")
+	if code != exitOK || !strings.Contains(out, "applied to the working tree") || strings.Contains(out, "committed ") {
+		t.Fatalf("--apply with auto-commit off: exit %d\n%s", code, out)
+	}
+	gitIn(t, dir, "checkout", "--", "calc/calc.go")
+	t.Setenv("AIOS_AUTO_COMMIT", "")
+	code, out, _ = runAios(t, "run", "-C", dir, "--apply", "remove the self-assignment in Double")
+	if code != exitOK || !strings.Contains(out, "committed ") {
+		t.Fatalf("--apply with auto-commit on: exit %d\n%s", code, out)
+	}
+	gitIn(t, dir, "fsck", "--strict")
 }
 
 func TestRunExitStatus(t *testing.T) {
