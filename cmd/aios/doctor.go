@@ -13,6 +13,7 @@ import (
 
 	"github.com/aios-dev/aios/critic"
 	"github.com/aios-dev/aios/inference"
+	"github.com/aios-dev/aios/memory/store"
 )
 
 // runDoctor implements `aios doctor`: what aios found, what works, and
@@ -47,6 +48,15 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 		return exitFindings, nil
 	}
 	say("config:      %s", orNone(strings.Join(sources, ", ")))
+	if dir, err := store.DefaultDir(); err != nil {
+		say("index:       no store location: %v", err)
+	} else if p, err := store.PathFor(dir, wd); err != nil {
+		say("index:       no store location: %v", err)
+	} else if st, err := os.Stat(p); err != nil {
+		say("index:       not built yet for %s (aios index builds it; the LSP server builds it after initialize)", wd)
+	} else {
+		say("index:       %s (%.1f MiB)", p, float64(st.Size())/(1<<20))
+	}
 	if ai, err := aiOptions(cfg, nil); err != nil {
 		say("ai:          INVALID: %v", err)
 		bad = true
