@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"github.com/aios-dev/aios/inference"
+	"github.com/aios-dev/aios/inference/inferencetest"
 	"go/format"
 	"os"
 	"os/exec"
@@ -101,6 +104,18 @@ func checkFixed(t *testing.T, path string) {
 // codeAction and codeAction/resolve, :AiosTasks, :AiosLint and a clean
 // shutdown. The Lua side is editors/nvim/test/e2e.lua.
 func TestE2ENeovim(t *testing.T) {
+	runNvimE2E(t, false)
+}
+
+// TestE2ENeovimAI is the AI path in the same editor: in a git repository
+// whose .aios.json names a scripted model, the AI fix of the diagnostic is
+// offered with its critic score, resolved, applied, accepted (committed
+// with trailers) and undone with :AiosUndo.
+func TestE2ENeovimAI(t *testing.T) {
+	runNvimE2E(t, true)
+}
+
+func runNvimE2E(t *testing.T, ai bool) {
 	nvim, err := exec.LookPath("nvim")
 	if err != nil {
 		t.Fatal("nvim not found: run `make test-deps` or `apt-get install -y neovim`")
@@ -108,9 +123,28 @@ func TestE2ENeovim(t *testing.T) {
 	bin := aiosBinary(t)
 	script := repoFile(t, "editors/nvim/test/e2e.lua")
 	file := writeE2EModule(t)
+	var model *inferencetest.Server
+	if ai {
+		model = inferencetest.NewServer(func([]inference.Message) string {
+			return "e2e.go\n<<<<<<< SEARCH\n\tx = x\n=======\n>>>>>>> REPLACE\n"
+		})
+		defer model.Close()
+		dir := filepath.Dir(file)
+		cfg := fmt.Sprintf(`{"backends": [{"name": "scripted", "type": "openai", "baseUrl": %q, "model": "scripted-coder"}]}`, model.URL)
+		if err := os.WriteFile(filepath.Join(dir, ".aios.json"), []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"config", "user.name", "Ada"}, {"config", "user.email", "ada@example.com"},
+			{"add", "-A"}, {"commit", "-q", "-m", "init"}} {
+			gitIn(t, dir, args...)
+		}
+	}
 
 	home := t.TempDir()
 	env := append(isolatedEnv(t, home), "AIOS_E2E_BIN="+bin, "AIOS_E2E_FILE="+file)
+	if ai {
+		env = append(env, "AIOS_E2E_AI=1", "AIOS_MODEL=", "AIOS_OPENAI_BASE_URL=", "AIOS_AUTO_APPLY=", "AIOS_AUTO_COMMIT=")
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -129,6 +163,22 @@ func TestE2ENeovim(t *testing.T) {
 		t.Fatalf("nvim failed after %v: %v\n--- nvim output ---\n%s%s", elapsed, err, out, lspLog(home))
 	}
 	t.Logf("nvim passed in %v:\n%s", elapsed, out)
+	if ai {
+		// Undone: the file is back, HEAD is the first commit, and the AI
+		// commit (with its trailers) is in the reflog.
+		if data, _ := os.ReadFile(file); string(data) != e2eSource {
+			t.Errorf("after :AiosUndo the file is\n%s", data)
+		}
+		dir := filepath.Dir(file)
+		if n := strings.TrimSpace(gitIn(t, dir, "rev-list", "--count", "HEAD")); n != "1" {
+			t.Errorf("HEAD has %s commits after the undo, want 1", n)
+		}
+		if log := gitIn(t, dir, "log", "-g", "--format=%(trailers:key=AI-Agent,valueonly)"); !strings.Contains(log, "aios/fix") {
+			t.Errorf("no AI commit in the reflog:\n%s", log)
+		}
+		gitIn(t, dir, "fsck", "--strict")
+		return
+	}
 	checkFixed(t, file)
 }
 

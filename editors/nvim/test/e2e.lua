@@ -104,8 +104,60 @@ local function request(bufnr, client_id, method, params)
   return res.result
 end
 
+local ai_main -- defined below main's helpers
+
 local function buffer_text(bufnr)
   return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+end
+
+-- ai_main is the AI path (AIOS_E2E_AI=1; the workspace is a git
+-- repository whose .aios.json names a model): the AI fix of the diagnostic
+-- is offered with its critic score, resolved, applied, accepted (which
+-- commits it), and undone with :AiosUndo.
+ai_main = function(bufnr, client_id, client, lsp_diag, notes, exit_code)
+  local actions = request(bufnr, client_id, 'textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = lsp_diag.range,
+    context = { diagnostics = { lsp_diag } },
+  })
+  local action
+  for _, a in ipairs(actions or {}) do
+    if a.title:find('^AI: fix') then
+      action = a
+    end
+  end
+  check(action, 'no AI fix among the code actions: ' .. vim.inspect(actions))
+  check(action.title:find('%(critic [01]%.%d%d%)$'), 'the AI action title carries no critic score: ' .. action.title)
+  say('AI code action: ' .. action.title)
+  action = request(bufnr, client_id, 'codeAction/resolve', action)
+  check(type(action.edit) == 'table', 'the resolved AI action has no edit: ' .. vim.inspect(action))
+  vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding or 'utf-16')
+  check(not buffer_text(bufnr):find('x = x', 1, true), 'the AI edit left "x = x":\n' .. buffer_text(bufnr))
+  vim.cmd('silent write')
+  local result = request(bufnr, client_id, 'workspace/executeCommand', action.command)
+  check(type(result) == 'table' and result.applied and type(result.committed) == 'string' and #result.committed == 40,
+    'accepting the AI edit did not commit it: ' .. vim.inspect(result))
+  say('accepted and committed ' .. result.committed)
+
+  vim.cmd('AiosUndo')
+  local note = wait('the :AiosUndo message', function()
+    for _, n in ipairs(notes) do
+      if n.msg:find('reverted', 1, true) then
+        return n
+      end
+    end
+  end)
+  check(note.msg:find(result.committed:sub(1, 12), 1, true), 'undo reverted another commit: ' .. note.msg)
+  local disk = table.concat(vim.fn.readfile(vim.api.nvim_buf_get_name(bufnr)), '\n')
+  check(disk:find('x = x', 1, true), 'after :AiosUndo the file on disk does not have its old content:\n' .. disk)
+  say(note.msg)
+
+  call(client, 'stop')
+  wait('the aios server to exit', function()
+    return exit_code() ~= nil
+  end, 10000)
+  check(exit_code() == 0, 'the aios server exited with status ' .. tostring(exit_code()) .. ', want 0')
+  say('server exited 0')
 end
 
 local function main()
@@ -186,8 +238,14 @@ local function main()
     'the diagnostic is on line ' .. diag.lnum .. ', which has no "x = x": ' .. diag.message)
   say('diagnostic: line ' .. (diag.lnum + 1) .. ': ' .. diag.message)
 
-  -- 2. Its quick fix: list the action, resolve its edit, apply it.
   local lsp_diag = to_lsp(diag)
+  if os.getenv('AIOS_E2E_AI') == '1' then
+    return ai_main(bufnr, client_id, client, lsp_diag, notes, function()
+      return exit_code
+    end)
+  end
+
+  -- 2. Its quick fix: list the action, resolve its edit, apply it.
   local actions = request(bufnr, client_id, 'textDocument/codeAction', {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
     range = lsp_diag.range,
