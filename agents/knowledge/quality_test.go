@@ -46,6 +46,9 @@ type evalQuery struct {
 	text   string
 	answer string // workspace-relative path
 	name   string
+	// near is another file of the answer's directory, as the file an
+	// editor would have open ("" when the directory has no other file).
+	near string
 }
 
 // evalCorpus is a blanked copy of the module and its queries.
@@ -79,6 +82,7 @@ func moduleDir(tb testing.TB, mod string) string {
 func buildCorpus(tb testing.TB, src string) *evalCorpus {
 	tb.Helper()
 	c := &evalCorpus{root: tb.TempDir()}
+	byDir := map[string][]string{} // the Go files of each directory
 	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -107,10 +111,22 @@ func buildCorpus(tb testing.TB, src string) *evalCorpus {
 			return err
 		}
 		c.files++
+		if rel != "go.mod" {
+			byDir[filepath.Dir(rel)] = append(byDir[filepath.Dir(rel)], rel)
+		}
 		return os.WriteFile(dst, content, 0o644)
 	})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	for i := range c.queries {
+		q := &c.queries[i]
+		for _, f := range byDir[filepath.Dir(q.answer)] { // in walk (lexical) order
+			if f != q.answer {
+				q.near = f
+				break
+			}
+		}
 	}
 	return c
 }
@@ -149,6 +165,8 @@ func (c *evalCorpus) blankDocs(rel string, content []byte) []byte {
 type evalMode struct {
 	name       string
 	retrievers []string
+	// openNear asks with the query's near file open, as from an editor.
+	openNear bool
 }
 
 // evalScore is the outcome of one mode.
@@ -160,7 +178,11 @@ type evalScore struct {
 func evaluate(ctx context.Context, tb testing.TB, s *Service, queries []evalQuery, mode evalMode) evalScore {
 	var sc evalScore
 	for _, q := range queries {
-		res, err := s.Search(ctx, memory.Query{Text: q.text, K: qualityDepth, MaxPerFile: 1, TokenBudget: 1 << 20, Retrievers: mode.retrievers})
+		mq := memory.Query{Text: q.text, K: qualityDepth, MaxPerFile: 1, TokenBudget: 1 << 20, Retrievers: mode.retrievers}
+		if mode.openNear {
+			mq.OpenFile = q.near
+		}
+		res, err := s.Search(ctx, mq)
 		if err != nil {
 			tb.Fatalf("%s: %q: %v", mode.name, q.text, err)
 		}
@@ -181,16 +203,19 @@ func evaluate(ctx context.Context, tb testing.TB, s *Service, queries []evalQuer
 }
 
 // BenchmarkRetrievalQuality reports recall@5 and MRR of each retriever and
-// of their fusion on golang.org/x/tools. One iteration is the whole
+// of their fusion on golang.org/x/tools, from the text alone and, as from
+// an editor, with another file of the answer's directory open (which
+// seeds the graph and the proximity factor; the open file itself is never
+// a result of the graph retriever). One iteration is the whole
 // evaluation; the time per op is the time of every query of every mode.
 func BenchmarkRetrievalQuality(b *testing.B) {
 	corpus := buildCorpus(b, moduleDir(b, qualityModule))
 	opts := Options{Root: corpus.root, StorePath: filepath.Join(b.TempDir(), "aios.db"), NoHistory: true}
 	modes := []evalMode{
-		{"sparse", []string{memory.RetrieverSparse}},
-		{"graph", []string{memory.RetrieverGraph}},
+		{name: "sparse", retrievers: []string{memory.RetrieverSparse}},
+		{name: "graph", retrievers: []string{memory.RetrieverGraph}},
 	}
-	fused := evalMode{"fused", nil}
+	fused := evalMode{name: "fused"}
 	if model := os.Getenv("AIOS_EVAL_EMBED_MODEL"); model != "" {
 		meter := inference.NewMeter()
 		lazy := inference.NewLazy(meter, func() (*inference.Engine, error) {
@@ -199,11 +224,14 @@ func BenchmarkRetrievalQuality(b *testing.B) {
 		})
 		defer lazy.Close()
 		opts.Embedder, opts.EmbedModel = lazy, "eval:"+filepath.Base(model)
-		modes = append(modes, evalMode{"dense", []string{memory.RetrieverDense}})
+		modes = append(modes, evalMode{name: "dense", retrievers: []string{memory.RetrieverDense}})
 	} else {
 		fused.name = "fused(sparse+graph)"
 	}
-	modes = append(modes, fused)
+	modes = append(modes, fused,
+		evalMode{name: "sparse+open-file", retrievers: []string{memory.RetrieverSparse}, openNear: true},
+		evalMode{name: "graph+open-file", retrievers: []string{memory.RetrieverGraph}, openNear: true},
+		evalMode{name: fused.name + "+open-file", retrievers: fused.retrievers, openNear: true})
 	s, err := Open(opts)
 	if err != nil {
 		b.Fatal(err)
@@ -249,7 +277,7 @@ func TestQualityCorpusBlanksQueriedDocs(t *testing.T) {
 		}
 	}
 	c := buildCorpus(t, src)
-	want := []evalQuery{{text: "parses a configuration file; never panics.", answer: "a/a.go", name: "ParseConfig"}}
+	want := []evalQuery{{text: "parses a configuration file; never panics.", answer: "a/a.go", name: "ParseConfig"}} // a/ has no other file
 	if !slices.Equal(c.queries, want) || c.files != 2 {
 		t.Fatalf("queries %+v, %d files; want %+v, 2 files", c.queries, c.files, want)
 	}
