@@ -25,7 +25,8 @@ import (
 // there (a doc comment when it has none, tests), runs them with progress,
 // and offers those the Critic accepted, titled with their score. An
 // automatic request gets the candidates already computed for the same
-// version of the document. codeAction/resolve renders the edit; its
+// version of the document (an explicit request for the same version and
+// lines reuses them too). codeAction/resolve renders the edit; its
 // command (aios.accept) records the acceptance and commits when the
 // escalation policy says so. An edit that needs a human decision (Tier
 // 1) is offered as a command (aios.apply) that asks first.
@@ -57,16 +58,19 @@ func (s *Server) aiActions(ctx context.Context, k *orchestrator.Kernel, doc *doc
 	invoked := params.Context.TriggerKind != protocol.CodeActionTriggerKindAutomatic
 	key := fmt.Sprintf("%s@%d:%d-%d", doc.uri, doc.version, start, end)
 	var results []*orchestrator.AIResult
-	if !invoked {
-		s.mu.Lock()
-		ids := s.aiCache[key]
-		s.mu.Unlock()
-		for _, id := range ids {
-			if r, ok := k.Candidate(id); ok {
-				results = append(results, r)
-			}
+	s.mu.Lock()
+	ids, cached := s.aiCache[key]
+	s.mu.Unlock()
+	for _, id := range ids {
+		if r, ok := k.Candidate(id); ok {
+			results = append(results, r)
 		}
-	} else {
+	}
+	if cached && len(results) == len(ids) {
+		// Computed already for this version of the document and these
+		// lines: asking again costs nothing.
+	} else if invoked {
+		results = nil
 		tasks := s.aiTasks(doc, params, start, end)
 		if len(tasks) == 0 {
 			return nil
@@ -91,6 +95,12 @@ func (s *Server) aiActions(ctx context.Context, k *orchestrator.Kernel, doc *doc
 		}
 		p.end(pctx, fmt.Sprintf("%d AI candidates, %d accepted", len(results), countAccepted(results)))
 		s.mu.Lock()
+		prefix := doc.uri + "@"
+		for k := range s.aiCache { // the document's older versions are done with
+			if strings.HasPrefix(k, prefix) && !strings.HasPrefix(k, fmt.Sprintf("%s%d:", prefix, doc.version)) {
+				delete(s.aiCache, k)
+			}
+		}
 		s.aiCache[key] = ids
 		s.mu.Unlock()
 	}

@@ -58,13 +58,17 @@ func startAIPolicy(t testing.TB, files map[string]string, script inferencetest.S
 	t.Cleanup(model.Close)
 	store := filepath.Join(t.TempDir(), "aios.db")
 	critTmp := t.TempDir()
-	return startWith(t, dir, lsptest.PushCaps(), nil, func(root string) (*orchestrator.Kernel, error) {
+	e := startWith(t, dir, lsptest.PushCaps(), nil, func(root string) (*orchestrator.Kernel, error) {
 		lazy, meter := model.Lazy()
 		return orchestrator.New(orchestrator.Options{Workspace: root, KnowledgeStore: store, Inference: lazy, InferenceMeter: meter,
 			AI:     &orchestrator.AIOptions{Critic: critic.Options{TempDir: critTmp}, Policy: policy},
 			Agents: orchestrator.GoAgents(orchestrator.GoOptions{Dir: root, Tests: true})})
 	})
+	e.model = model
+	return e
 }
+
+func srvRequests(e *env) [][]inference.Message { return e.model.Requests() }
 
 func (e *env) command(cmd string, args ...any) json.RawMessage {
 	e.t.Helper()
@@ -111,6 +115,16 @@ func TestAIFixActionCommitAndUndo(t *testing.T) {
 	}
 	if ai == nil || !regexp.MustCompile(`\(critic [01]\.\d\d\)$`).MatchString(ai.Title) || ai.Edit != nil || ai.Command.Command != lsp.CommandAccept {
 		t.Fatalf("no AI fix offered with its score: %q %+v", titles, ai)
+	}
+	// Asking again for the same version reuses the candidates.
+	before := len(srvRequests(e))
+	again, err := e.ed.Server.CodeAction(e.ctx, &protocol.CodeActionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("calc/calc.go")},
+		Range:        diags[0].Range,
+		Context:      protocol.CodeActionContext{Diagnostics: diags, TriggerKind: protocol.CodeActionTriggerKindInvoked},
+	})
+	if err != nil || len(again) != len(actions) || len(srvRequests(e)) != before {
+		t.Fatalf("a second request: %d actions (want %d), %d model requests (want %d), %v", len(again), len(actions), len(srvRequests(e)), before, err)
 	}
 	resolved, err := e.ed.Server.CodeActionResolve(e.ctx, ai)
 	if err != nil {
@@ -178,14 +192,20 @@ func BenchmarkAICodeAction(b *testing.B) {
 	e := startAI(b, map[string]string{"calc/calc.go": calcSrc, "calc/calc_test.go": calcTest},
 		func([]inference.Message) string { return removeSelfAssign })
 	e.open("calc/calc.go", calcSrc)
-	diags := e.awaitDiagnostics("calc/calc.go", 1, 1)
-	params := &protocol.CodeActionParams{
-		TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("calc/calc.go")},
-		Range:        diags[0].Range,
-		Context:      protocol.CodeActionContext{Diagnostics: diags, TriggerKind: protocol.CodeActionTriggerKindInvoked},
-	}
 	var total, excl []time.Duration
+	version := int32(1)
 	for b.Loop() {
+		// A new version each time: the candidates of a version are cached.
+		b.StopTimer()
+		version++
+		e.change("calc/calc.go", version, &protocol.TextDocumentContentChangeWholeDocument{Text: calcSrc})
+		diags := e.awaitDiagnostics("calc/calc.go", version, 1)
+		params := &protocol.CodeActionParams{
+			TextDocument: protocol.TextDocumentIdentifier{URI: e.uri("calc/calc.go")},
+			Range:        diags[0].Range,
+			Context:      protocol.CodeActionContext{Diagnostics: diags, TriggerKind: protocol.CodeActionTriggerKindInvoked},
+		}
+		b.StartTimer()
 		t0 := time.Now()
 		actions, err := e.ed.Server.CodeAction(e.ctx, params)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/aios-dev/aios/inference/inferencetest"
 	"github.com/aios-dev/aios/lsp"
 	"github.com/aios-dev/aios/lsp/lsptest"
 	"github.com/aios-dev/aios/lsp/textdoc"
@@ -24,6 +25,8 @@ import (
 const wait = 60 * time.Second // generous: the go command is slow on a loaded machine
 
 type env struct {
+	// model is the scripted model of an AI test (startAI), else nil.
+	model  *inferencetest.Server
 	t      testing.TB
 	dir    string
 	ed     *lsptest.Editor
