@@ -75,7 +75,8 @@ type Options struct {
 	// TestTimeout is go test's -timeout; the go test run is killed at
 	// BuildTimeout+TestTimeout (default 2m).
 	TestTimeout time.Duration
-	// MemoryLimit is the address-space limit (RLIMIT_AS) of each sandboxed
+	// MemoryLimit is the data limit (RLIMIT_DATA: the memory a process
+	// commits, not the address space a Go program reserves) of each sandboxed
 	// process, in bytes (default 4 GiB).
 	MemoryLimit int64
 	// MaxFileSize bounds the size of a changed file (default 1 MiB).

@@ -104,7 +104,7 @@
 // scrubbed environment (PATH, HOME, TMPDIR, GOROOT, GOPATH, GOMODCACHE,
 // GOCACHE and the build configuration of `go env`; GOPROXY=off,
 // GOTOOLCHAIN=local, GOFLAGS+=-buildvcs=false), per-process limits set with
-// ulimit (CPU time, address space: Options.MemoryLimit, file size: 2 GiB),
+// ulimit (CPU time, data: Options.MemoryLimit, file size: 2 GiB),
 // the process group (in bwrap, the PID namespace) killed at the timeout, and
 // go test's own -timeout. [Critic.SandboxInfo] says which mode is in force
 // and why, for `aios doctor`.

@@ -42,7 +42,7 @@ type runSpec struct {
 	mounts   []mount  // applied after the base mounts, in order (bwrap)
 	timeout  time.Duration
 	cpu      time.Duration // RLIMIT_CPU of each process
-	mem      int64         // RLIMIT_AS of each process, bytes
+	mem      int64         // RLIMIT_DATA of each process, bytes
 	fsize    int64         // RLIMIT_FSIZE, bytes
 	// timesFile, if set, receives the CPU time the command used; it must
 	// be writable in the sandbox.
@@ -80,7 +80,7 @@ func bwrapBase(bwrap string) []string {
 // limitScript applies the resource limits, runs "$@" and writes the CPU
 // time of the command and its descendants (the second line of `times`) to
 // the file $4.
-const limitScript = `ulimit -t "$1" && ulimit -v "$2" && ulimit -f "$3" || exit 125
+const limitScript = `ulimit -t "$1" && ulimit -d "$2" && ulimit -f "$3" || exit 125
 t=$4
 shift 4
 "$@"
@@ -240,7 +240,7 @@ func newSandbox(ctx context.Context, mode SandboxMode, bwrapPath, tmp string) (*
 			return &sandbox{mode: SandboxBwrap, bwrap: path, info: fmt.Sprintf(
 				"bwrap (%s at %s): network, PID, IPC, UTS and user namespaces unshared; host file system read-only "+
 					"except the shadow copies of the changed directories, a per-review temp dir and the Go build cache; "+
-					"scrubbed environment with GOPROXY=off; per-process CPU, address-space and file-size limits; "+
+					"scrubbed environment with GOPROXY=off; per-process CPU, data (committed memory) and file-size limits; "+
 					"the whole sandbox killed at the timeout", version, path)}, nil
 		}
 		bwrapErr = err
@@ -266,7 +266,7 @@ func newSandbox(ctx context.Context, mode SandboxMode, bwrapPath, tmp string) (*
 		why = fmt.Sprintf("bubblewrap unavailable: %v; install it with `apt-get install -y bubblewrap`", bwrapErr)
 	}
 	s.info = fmt.Sprintf("fallback (%s): builds and tests run in a full copy of the workspace with a scrubbed environment, "+
-		"GOPROXY=off, per-process CPU, address-space and file-size limits and the process group killed at the timeout; "+
+		"GOPROXY=off, per-process CPU, data (committed memory) and file-size limits and the process group killed at the timeout; "+
 		"%s; the host file system is NOT read-only, so a test can still write outside its copy", why, net)
 	return s, nil
 }

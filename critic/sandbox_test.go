@@ -109,7 +109,7 @@ func TestSandboxKillsAtTimeout(t *testing.T) {
 
 func TestSandboxLimits(t *testing.T) {
 	c := newCritic(t, t.TempDir(), nil)
-	res := sandboxRun(t, c, nil, 30*time.Second, "/bin/sh", "-c", "ulimit -v; ulimit -f; ulimit -t")
+	res := sandboxRun(t, c, nil, 30*time.Second, "/bin/sh", "-c", "ulimit -d; ulimit -f; ulimit -t")
 	want := "1048576\n2048\n30\n"
 	if string(res.stdout) != want {
 		t.Fatalf("limits in the sandbox = %q, want %q (stderr %s)", res.stdout, want, res.stderr)
