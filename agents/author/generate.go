@@ -38,7 +38,8 @@ var promptSizes = []struct {
 	context bool // include the retrieved context
 	lines   int  // lines of the file around the task (0: the excerpt default)
 	answer  int  // answer tokens
-}{{true, 0, MaxAnswerTokens}, {false, 0, 512}, {false, 12, 128}}
+	budget  int  // the working memory's token budget
+}{{true, 0, MaxAnswerTokens, 6000}, {false, 0, 512, 2000}, {false, 12, 128, 600}}
 
 // ask sends one prompt, as chat messages or, to a model without a chat
 // template, as one completion prompt.
@@ -101,7 +102,7 @@ func (g *Generator) HandleMessage(ctx context.Context, msg *agents.Message) (*ag
 		if !size.context {
 			packed = ""
 		}
-		user := buildPrompt(&t, excerptOf(file, t.Line, t.EndLine, size.lines), packed)
+		user := buildPrompt(&t, excerptOf(file, t.Line, t.EndLine, size.lines), packed, size.budget)
 		answer := size.answer
 		if g.MaxTokens > 0 {
 			answer = min(answer, g.MaxTokens)

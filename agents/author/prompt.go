@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"github.com/aios-dev/aios/memory"
 )
 
 // systemPrompt tells the model the one edit format aios reads best.
@@ -43,8 +45,30 @@ func excerptOf(content []byte, line, endLine, lines int) *fileExcerpt {
 	return &fileExcerpt{from, to, text}
 }
 
-// buildPrompt writes the user message of a task.
-func buildPrompt(t *Task, file *fileExcerpt, context string) string {
+// buildPrompt writes the user message of a task: the task's working
+// memory (the request, what went wrong last time, the open buffer around
+// the task, the retrieved context), packed by priority into budget tokens.
+func buildPrompt(t *Task, file *fileExcerpt, context string, budget int) string {
+	wm, err := memory.NewWorkingMemory(budget)
+	if err != nil {
+		wm, _ = memory.NewWorkingMemory(1024)
+	}
+	wm.Add(memory.WorkRequest, requestText(t), 100)
+	if t.Feedback != "" {
+		wm.Add(memory.WorkFeedback, "Your previous answer could not be used:\n"+t.Feedback+"\nAnswer again with corrected SEARCH/REPLACE blocks.", 90)
+	}
+	if file != nil && t.File != "" {
+		wm.Add(memory.WorkBuffer, fmt.Sprintf("%s, lines %d-%d:\n```\n%s```", t.File, file.from, file.to, file.text), 80)
+	}
+	if context != "" {
+		wm.Add(memory.WorkRetrieval, "Related code from the repository:\n"+context, 50)
+	}
+	text, _ := wm.Pack()
+	return text
+}
+
+// requestText says what the task asks.
+func requestText(t *Task) string {
 	var b strings.Builder
 	switch t.Kind {
 	case KindFix:
@@ -53,31 +77,22 @@ func buildPrompt(t *Task, file *fileExcerpt, context string) string {
 			if t.Target.Source != "" {
 				fmt.Fprintf(&b, " (%s)", t.Target.Source)
 			}
-			b.WriteString(".\n")
+			b.WriteString(".")
 		} else {
-			fmt.Fprintf(&b, "Fix the problem at %s:%d.\n", t.File, t.Line)
+			fmt.Fprintf(&b, "Fix the problem at %s:%d.", t.File, t.Line)
 		}
 	case KindTodo:
-		fmt.Fprintf(&b, "Implement the TODO at %s:%d.\n", t.File, t.Line)
+		fmt.Fprintf(&b, "Implement the TODO at %s:%d.", t.File, t.Line)
 	case KindTests:
-		fmt.Fprintf(&b, "Write Go tests for %s in %s. Put them in %s (create it with an empty SEARCH if it does not exist).\n",
+		fmt.Fprintf(&b, "Write Go tests for %s in %s. Put them in %s (create it with an empty SEARCH if it does not exist).",
 			orWhat(t.Symbol, "the code at line "+fmt.Sprint(t.Line)), t.File, testFile(t.File))
 	case KindDoc:
-		fmt.Fprintf(&b, "Add a doc comment to %s in %s: a full sentence that starts with its name.\n", orWhat(t.Symbol, "the declaration"), t.File)
+		fmt.Fprintf(&b, "Add a doc comment to %s in %s: a full sentence that starts with its name.", orWhat(t.Symbol, "the declaration"), t.File)
 	default:
-		fmt.Fprintf(&b, "%s\n", t.Instruction)
+		b.WriteString(t.Instruction)
 	}
 	if t.Kind != KindInstruction && t.Instruction != "" {
-		fmt.Fprintf(&b, "%s\n", t.Instruction)
-	}
-	if file != nil && t.File != "" {
-		fmt.Fprintf(&b, "\n%s, lines %d-%d:\n```\n%s```\n", t.File, file.from, file.to, file.text)
-	}
-	if context != "" {
-		fmt.Fprintf(&b, "\nRelated code from the repository:\n%s\n", context)
-	}
-	if t.Feedback != "" {
-		fmt.Fprintf(&b, "\nYour previous answer could not be used:\n%s\nAnswer again with corrected SEARCH/REPLACE blocks.\n", t.Feedback)
+		fmt.Fprintf(&b, "\n%s", t.Instruction)
 	}
 	return b.String()
 }
