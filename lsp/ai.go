@@ -327,19 +327,26 @@ func (s *Server) aiWorkspaceEdit(k *orchestrator.Kernel, res *orchestrator.AIRes
 			return nil, fmt.Errorf("the AI edit creates or deletes %s: apply it with %s", c.Path, CommandApply)
 		}
 		path := filepath.Join(root, filepath.FromSlash(c.Path))
-		m, _, err := s.mapperFor(k, path)
-		if err != nil {
-			return nil, err
-		}
-		old := m.Content()
-		p, q := commonAffixes(old, c.Content)
-		te, err := textEdits(m, []orchestrator.Edit{{File: path, Start: p, End: len(old) - q, NewText: string(c.Content[p : len(c.Content)-q])}})
+		te, err := s.replaceEdits(k, path, c.Content)
 		if err != nil {
 			return nil, err
 		}
 		we.Changes[uriKey(fileURI(path))] = te
 	}
 	return we, nil
+}
+
+// replaceEdits is the text edit that turns the current content of path
+// (the open buffer, or the disk) into content: one edit spanning the lines
+// that differ.
+func (s *Server) replaceEdits(k *orchestrator.Kernel, path string, content []byte) ([]protocol.TextEdit, error) {
+	m, _, err := s.mapperFor(k, path)
+	if err != nil {
+		return nil, err
+	}
+	old := m.Content()
+	p, q := commonAffixes(old, content)
+	return textEdits(m, []orchestrator.Edit{{File: path, Start: p, End: len(old) - q, NewText: string(content[p : len(content)-q])}})
 }
 
 // commonAffixes returns the lengths of the common prefix and suffix of a
@@ -513,13 +520,7 @@ func (s *Server) applyChanges(ctx context.Context, k *orchestrator.Kernel, res *
 		path := filepath.Join(root, filepath.FromSlash(c.Path))
 		switch {
 		case open[path] && !c.Delete:
-			m, _, err := s.mapperFor(k, path)
-			if err != nil {
-				return err
-			}
-			old := m.Content()
-			p, q := commonAffixes(old, c.Content)
-			te, err := textEdits(m, []orchestrator.Edit{{File: path, Start: p, End: len(old) - q, NewText: string(c.Content[p : len(c.Content)-q])}})
+			te, err := s.replaceEdits(k, path, c.Content)
 			if err != nil {
 				return err
 			}

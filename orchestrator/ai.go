@@ -14,7 +14,6 @@ import (
 	"github.com/aios-dev/aios/agents"
 	"github.com/aios-dev/aios/agents/author"
 	"github.com/aios-dev/aios/agents/escalate"
-	"github.com/aios-dev/aios/agents/macro"
 	"github.com/aios-dev/aios/critic"
 	"github.com/aios-dev/aios/memory"
 	"github.com/aios-dev/aios/repoindex/gitcommit"
@@ -114,12 +113,6 @@ func (k *Kernel) registerAI(root string, opts AIOptions) error {
 		model = k.inference
 	}
 	files := k.overlay
-	policy := func() escalate.Policy {
-		if opts.Policy != nil {
-			return *opts.Policy
-		}
-		return escalate.DefaultPolicy()
-	}
 	for _, a := range []struct {
 		id    agents.ID
 		agent agents.Agent
@@ -127,7 +120,7 @@ func (k *Kernel) registerAI(root string, opts AIOptions) error {
 	}{
 		{author.GenerateID, &author.Generator{Model: model, Files: files, Root: root, MaxTokens: opts.MaxAnswerTokens}, author.Generate},
 		{author.ParseID, &author.Parser{Files: files, Root: root}, author.ParseEdit},
-		{author.EscalateID, &author.Escalator{Policy: policy, Files: files, Root: root}, author.Escalate},
+		{author.EscalateID, &author.Escalator{Policy: k.Policy, Files: files, Root: root}, author.Escalate},
 	} {
 		if err := k.reg.Register(a.id, agents.Meso, a.agent, a.cap); err != nil {
 			return err
@@ -187,17 +180,9 @@ func (k *Kernel) reviewer() (*critic.Critic, error) {
 	return k.ai.critic, k.ai.criticErr
 }
 
-// CriticInfo says which sandbox the Critic runs builds and tests in.
-func (k *Kernel) CriticInfo() (string, error) {
-	c, err := k.reviewer()
-	if err != nil {
-		return "", err
-	}
-	return c.SandboxInfo(), nil
-}
-
-// NewTaskID returns a fresh AI task ID.
-func NewTaskID() string {
+// newAITaskID returns a fresh AI task ID (the kernel's own task IDs,
+// NewTaskID, number the plans each attempt runs).
+func newAITaskID() string {
 	var b [6]byte
 	rand.Read(b[:])
 	return "ai-" + hex.EncodeToString(b[:])
@@ -212,7 +197,7 @@ func (k *Kernel) AIEdit(ctx context.Context, t AITask, doc *DocumentRef, onEvent
 		return nil, errors.New("AI edits need a workspace")
 	}
 	if t.ID == "" {
-		t.ID = NewTaskID()
+		t.ID = newAITaskID()
 	}
 	start := time.Now()
 	res := &AIResult{Task: t}
@@ -434,8 +419,6 @@ func (k *Kernel) Undo(ctx context.Context) (*gitcommit.UndoResult, error) {
 	}
 	return u, nil
 }
-
-var _ = macro.Review // the Critic macro agent serves the review step
 
 // AIEnabled reports whether AI edits can run: a workspace and a model.
 func (k *Kernel) AIEnabled() bool { return k.ai != nil && k.inference != nil }

@@ -1,8 +1,6 @@
 package repoindex
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -10,12 +8,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aios-dev/aios/repoindex/repoindextest"
 )
 
 // The benchmarks index a copy of GOROOT/src and GOROOT/test committed to
@@ -25,49 +23,9 @@ import (
 // directory to rebuild it. The warm store used by the reopen and update
 // benchmarks is kept next to it (store.db).
 
-func benchDir(b *testing.B) string {
-	if d := os.Getenv("AIOS_BENCH_TREE"); d != "" {
-		return d
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		b.Skipf("no cache directory for the benchmark tree: %v (set AIOS_BENCH_TREE)", err)
-	}
-	return filepath.Join(cache, "aios", "repoindex-bench", "goroot-"+runtime.Version())
-}
+func benchDir(b *testing.B) string { return repoindextest.Dir(b) }
 
-var benchTreeOnce sync.Once
-
-// benchTree returns the root of the benchmark repository, building it on
-// first use.
-func benchTree(b *testing.B) string {
-	b.Helper()
-	root := filepath.Join(benchDir(b), "tree")
-	ready := filepath.Join(root, ".git", "aios-bench-ready")
-	benchTreeOnce.Do(func() {
-		if _, err := os.Stat(ready); err == nil {
-			return
-		}
-		b.Logf("building the benchmark tree in %s (once)", root)
-		must(b, os.RemoveAll(root))
-		must(b, os.MkdirAll(root, 0o755))
-		goroot := runtime.GOROOT()
-		for _, d := range []string{"src", "test"} {
-			if out, err := exec.Command("cp", "-a", filepath.Join(goroot, d), root).CombinedOutput(); err != nil {
-				b.Fatalf("copying %s: %v\n%s", d, err, out)
-			}
-		}
-		gitRun(b, root, "init", "-q")
-		gitRun(b, root, "add", "-A")
-		commitAt(b, root, time.Now(), "GOROOT snapshot")
-		gitRun(b, root, "status", "--porcelain") // refresh git's index stat data
-		must(b, os.WriteFile(ready, nil, 0o644))
-	})
-	if _, err := os.Stat(ready); err != nil {
-		b.Fatalf("benchmark tree not ready: %v", err)
-	}
-	return root
-}
+func benchTree(b *testing.B) string { return repoindextest.GOROOTTree(b) }
 
 // warmStore returns a store holding a complete index of the tree.
 func warmStore(b *testing.B, root string) string {
@@ -79,27 +37,6 @@ func warmStore(b *testing.B, root string) string {
 	must(b, err)
 	must(b, ix.Close())
 	return store
-}
-
-// peakRSS reads the process's peak resident set (VmHWM) in bytes; reset
-// clears it first.
-func peakRSS(reset bool) int64 {
-	if reset {
-		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-		return 0
-	}
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }
 
 // heapPeak samples the Go heap until stop is called.
@@ -145,7 +82,7 @@ func BenchmarkColdIndex(b *testing.B) {
 		b.StopTimer()
 		store := filepath.Join(b.TempDir(), "store.db")
 		runtime.GC()
-		peakRSS(true)
+		repoindextest.PeakRSS(true)
 		stop := heapPeak()
 		b.StartTimer()
 		ix, err := Open(Options{Root: root, StorePath: store, ExcludesFile: "-"})
@@ -154,7 +91,7 @@ func BenchmarkColdIndex(b *testing.B) {
 		must(b, err)
 		b.StopTimer()
 		heap = max(heap, stop())
-		rss = max(rss, peakRSS(false))
+		rss = max(rss, repoindextest.PeakRSS(false))
 		files = len(ix.Files())
 		st := ix.Stats()
 		b.Logf("cold: %d files, %d parsed, walk %v, total %v, store %d MB", files, ch.Parsed, st.LastRefresh.Walk, st.LastRefresh.Total, st.StoreBytes>>20)

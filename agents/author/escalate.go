@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,9 +65,12 @@ func (e *Escalator) decide(p *Patch, rv *critic.Review) (*Outcome, error) {
 	paths := make([]string, 0, len(p.Changes))
 	for _, c := range p.Changes {
 		abs := filepath.Join(e.Root, filepath.FromSlash(c.Path))
-		old, _, err := e.Files.ReadFile(abs)
-		if err != nil && !c.Created {
-			old = nil
+		var old []byte
+		if !c.Created {
+			var err error
+			if old, _, err = e.Files.ReadFile(abs); err != nil {
+				return nil, fmt.Errorf("reading %s to size the edit: %w", c.Path, err)
+			}
 		}
 		fi := escalate.FileInfo{Path: c.Path, Deleted: c.Delete, Created: c.Created}
 		fi.AddedLines, fi.DeletedLines = diffLines(c.Path, old, c.Content)

@@ -50,8 +50,8 @@ func excerptOf(content []byte, line, endLine, lines int) *fileExcerpt {
 // the task, the retrieved context), packed by priority into budget tokens.
 func buildPrompt(t *Task, file *fileExcerpt, context string, budget int) string {
 	wm, err := memory.NewWorkingMemory(budget)
-	if err != nil {
-		wm, _ = memory.NewWorkingMemory(1024)
+	if err != nil { // promptSizes' budgets are positive: not reached
+		return requestText(t)
 	}
 	wm.Add(memory.WorkRequest, requestText(t), 100)
 	if t.Feedback != "" {

@@ -1,8 +1,6 @@
 package knowledge
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"go/ast"
@@ -10,11 +8,9 @@ import (
 	"go/token"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +18,7 @@ import (
 
 	"github.com/aios-dev/aios/memory"
 	"github.com/aios-dev/aios/repoindex"
+	"github.com/aios-dev/aios/repoindex/repoindextest"
 )
 
 // The workspace benchmarks run the whole pipeline (index, parse, memory,
@@ -31,59 +28,9 @@ import (
 // version>/tree; built on first use). The complete store the reopen, edit
 // and retrieval benchmarks use is kept beside it (knowledge.db).
 
-func benchDir(b *testing.B) string {
-	if d := os.Getenv("AIOS_BENCH_TREE"); d != "" {
-		return d
-	}
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		b.Skipf("no cache directory for the benchmark tree: %v (set AIOS_BENCH_TREE)", err)
-	}
-	return filepath.Join(cache, "aios", "repoindex-bench", "goroot-"+runtime.Version())
-}
+func benchDir(b *testing.B) string { return repoindextest.Dir(b) }
 
-var benchTreeOnce sync.Once
-
-func benchTree(b *testing.B) string {
-	b.Helper()
-	root := filepath.Join(benchDir(b), "tree")
-	ready := filepath.Join(root, ".git", "aios-bench-ready")
-	benchTreeOnce.Do(func() {
-		if _, err := os.Stat(ready); err == nil {
-			return
-		}
-		b.Logf("building the benchmark tree in %s (once)", root)
-		run := func(dir string, args ...string) {
-			cmd := exec.Command(args[0], args[1:]...)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=bench", "GIT_AUTHOR_EMAIL=bench@example.com",
-				"GIT_COMMITTER_NAME=bench", "GIT_COMMITTER_EMAIL=bench@example.com")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				b.Fatalf("%q: %v\n%s", args, err, out)
-			}
-		}
-		if err := os.RemoveAll(root); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.MkdirAll(root, 0o755); err != nil {
-			b.Fatal(err)
-		}
-		for _, d := range []string{"src", "test"} {
-			run(root, "cp", "-a", filepath.Join(runtime.GOROOT(), d), root)
-		}
-		run(root, "git", "init", "-q")
-		run(root, "git", "add", "-A")
-		run(root, "git", "commit", "-q", "-m", "GOROOT snapshot")
-		run(root, "git", "status", "--porcelain")
-		if err := os.WriteFile(ready, nil, 0o644); err != nil {
-			b.Fatal(err)
-		}
-	})
-	if _, err := os.Stat(ready); err != nil {
-		b.Fatalf("benchmark tree not ready: %v", err)
-	}
-	return root
-}
+func benchTree(b *testing.B) string { return repoindextest.GOROOTTree(b) }
 
 // openBench opens a Service on the tree with the store at path, refreshes
 // it and waits for the knowledge graph.
@@ -118,26 +65,6 @@ func warmStore(b *testing.B, root string) string {
 	return path
 }
 
-// vmHWM reads the process's peak resident set in bytes; reset clears it.
-func vmHWM(reset bool) int64 {
-	if reset {
-		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
-		return 0
-	}
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
-
 // BenchmarkWorkspaceCold: the whole pipeline on an empty store: walk,
 // hash, parse, chunk, BM25, graph, persist.
 func BenchmarkWorkspaceCold(b *testing.B) {
@@ -148,11 +75,11 @@ func BenchmarkWorkspaceCold(b *testing.B) {
 		b.StopTimer()
 		path := filepath.Join(b.TempDir(), "aios.db")
 		runtime.GC()
-		vmHWM(true)
+		repoindextest.PeakRSS(true)
 		b.StartTimer()
 		s, rep := openBench(b, root, path)
 		b.StopTimer()
-		rss = max(rss, vmHWM(false))
+		rss = max(rss, repoindextest.PeakRSS(false))
 		st := s.Memory().Stats()
 		files = st.Files
 		b.Logf("cold: %d files, %d chunks, graph %d nodes / %d edges; index %v, memory %v", st.Files, st.Chunks, st.Nodes, st.Edges,
@@ -172,7 +99,7 @@ func BenchmarkWorkspaceCold(b *testing.B) {
 func BenchmarkWorkspaceReopen(b *testing.B) {
 	root := benchTree(b)
 	path := warmStore(b, root)
-	var graph []time.Duration
+	var ready, graph []time.Duration
 	for b.Loop() {
 		t0 := time.Now()
 		s, err := Open(Options{Root: root, StorePath: path, NoHistory: true})
@@ -187,6 +114,7 @@ func BenchmarkWorkspaceReopen(b *testing.B) {
 			b.Fatalf("reopen indexed %d files", rep.Indexed)
 		}
 		b.StopTimer()
+		ready = append(ready, time.Since(t0))
 		<-s.Memory().GraphReady()
 		graph = append(graph, time.Since(t0))
 		if err := s.Close(); err != nil {
@@ -194,6 +122,7 @@ func BenchmarkWorkspaceReopen(b *testing.B) {
 		}
 		b.StartTimer()
 	}
+	reportLatency(b, "", ready)
 	slices.Sort(graph)
 	b.ReportMetric(float64(graph[len(graph)/2].Milliseconds()), "graph-ready-ms")
 }
@@ -239,10 +168,7 @@ func BenchmarkWorkspaceEdit(b *testing.B) {
 				}
 				lat = append(lat, time.Since(t0))
 			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[0].Microseconds())/1000, "min-ms")
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
-			b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+			reportLatency(b, "", lat)
 			ov.Delete(abs)
 			if err := s.UpdateFiles(context.Background(), []string{rel}); err != nil {
 				b.Fatal(err)
@@ -317,9 +243,16 @@ func BenchmarkHybridRetrieval(b *testing.B) {
 		}
 		lat = append(lat, time.Since(t0))
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
+	reportLatency(b, "", lat)
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	b.ReportMetric(float64(lat[0].Microseconds())/1000, "min-ms")
-	b.ReportMetric(float64(lat[len(lat)-1].Microseconds())/1000, "max-ms")
+}
+
+// reportLatency reports the min, median and max of ds (in ms), under
+// names prefixed with prefix.
+func reportLatency(b *testing.B, prefix string, ds []time.Duration) {
+	slices.Sort(ds)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(ms(ds[0]), prefix+"min-ms")
+	b.ReportMetric(ms(ds[len(ds)/2]), prefix+"median-ms")
+	b.ReportMetric(ms(ds[len(ds)-1]), prefix+"max-ms")
 }

@@ -101,23 +101,11 @@ func (r *Repo) Commit(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	fileMode, err := s.cfg.boolean("core", "fileMode", true)
-	if err != nil {
-		return nil, err
-	}
-
-	li, err := lockIndex(r.gitDir)
+	fileMode, li, h, err := r.lockForWrite(s)
 	if err != nil {
 		return nil, err
 	}
 	defer li.release()
-	if err := unmerged(li.idx); err != nil {
-		return nil, err
-	}
-	h, err := s.head()
-	if err != nil {
-		return nil, err
-	}
 	w, err := openWorktree(r.workTree, r.prefix)
 	if err != nil {
 		return nil, err
@@ -209,30 +197,12 @@ func (r *Repo) Commit(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer ref.release()
-	var written []int
-	rollback := func() {
-		for _, i := range slices.Backward(written) {
-			w.restore(paths[i], sts[i].wt)
-		}
+	contents := make([][]byte, len(paths))
+	for i := range paths {
+		contents[i] = req.Files[i].Content
 	}
-	order := make([]int, len(paths)) // removals first: they may empty a directory a file replaces
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return compareBool(targets[a].ok, targets[b].ok) })
-	for _, i := range order {
-		e, changed, err := s.materialize(w, paths[i], targets[i], sts[i].wt, req.Files[i].Content)
-		if changed {
-			written = append(written, i)
-		}
-		if err != nil {
-			rollback()
-			return nil, err
-		}
-		li.set(paths[i], e)
-	}
-	if err := li.write(); err != nil {
-		rollback()
+	rollback, err := s.writeTargets(w, li, paths, targets, sts, contents)
+	if err != nil {
 		return nil, err
 	}
 	if err := r.fail("ref"); err != nil {
@@ -269,4 +239,59 @@ func (r *Repo) Commit(ctx context.Context, req Request) (*Result, error) {
 		res.Parent = h.commit.Hash.String()
 	}
 	return res, nil
+}
+
+// lockForWrite reads core.fileMode, locks the index (the caller releases
+// it), refuses an index with unresolved conflicts and reads HEAD: what
+// Commit and Undo do before they write.
+func (r *Repo) lockForWrite(s *session) (fileMode bool, li *lockedIndex, h head, err error) {
+	if fileMode, err = s.cfg.boolean("core", "fileMode", true); err != nil {
+		return false, nil, head{}, err
+	}
+	if li, err = lockIndex(r.gitDir); err != nil {
+		return false, nil, head{}, err
+	}
+	if err = unmerged(li.idx); err == nil {
+		h, err = s.head()
+	}
+	if err != nil {
+		li.release()
+		return false, nil, head{}, err
+	}
+	return fileMode, li, h, nil
+}
+
+// writeTargets writes each path's target (contents[i] where it exists)
+// into the worktree and the locked index, removals first (they may empty
+// a directory a file replaces), then writes the index file. On an error
+// it has restored the worktree files it changed; otherwise the returned
+// rollback restores them, for a failure after it.
+func (s *session) writeTargets(w *worktree, li *lockedIndex, paths []string, targets []state, sts []pathState, contents [][]byte) (rollback func(), err error) {
+	var written []int
+	rollback = func() {
+		for _, i := range slices.Backward(written) {
+			w.restore(paths[i], sts[i].wt)
+		}
+	}
+	order := make([]int, len(paths))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return compareBool(targets[a].ok, targets[b].ok) })
+	for _, i := range order {
+		e, changed, err := s.materialize(w, paths[i], targets[i], sts[i].wt, contents[i])
+		if changed {
+			written = append(written, i)
+		}
+		if err != nil {
+			rollback()
+			return nil, err
+		}
+		li.set(paths[i], e)
+	}
+	if err := li.write(); err != nil {
+		rollback()
+		return nil, err
+	}
+	return rollback, nil
 }

@@ -42,22 +42,11 @@ func (r *Repo) Undo(ctx context.Context) (*UndoResult, error) {
 	if err := s.busy(); err != nil {
 		return nil, err
 	}
-	fileMode, err := s.cfg.boolean("core", "fileMode", true)
-	if err != nil {
-		return nil, err
-	}
-	li, err := lockIndex(r.gitDir)
+	fileMode, li, h, err := r.lockForWrite(s)
 	if err != nil {
 		return nil, err
 	}
 	defer li.release()
-	if err := unmerged(li.idx); err != nil {
-		return nil, err
-	}
-	h, err := s.head()
-	if err != nil {
-		return nil, err
-	}
 	c := h.commit
 	switch {
 	case c == nil:
@@ -138,30 +127,12 @@ func (r *Repo) Undo(ctx context.Context) (*UndoResult, error) {
 		return nil, err
 	}
 	defer ref.release()
-	var written []int
-	rollback := func() {
-		for _, i := range slices.Backward(written) {
-			w.restore(paths[i], sts[i].wt)
-		}
+	targets := make([]state, len(changes))
+	for i := range changes {
+		targets[i] = changes[i].from
 	}
-	order := make([]int, len(changes))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return compareBool(changes[a].from.ok, changes[b].from.ok) })
-	for _, i := range order {
-		e, changed, err := s.materialize(w, paths[i], changes[i].from, sts[i].wt, contents[i])
-		if changed {
-			written = append(written, i)
-		}
-		if err != nil {
-			rollback()
-			return nil, err
-		}
-		li.set(paths[i], e)
-	}
-	if err := li.write(); err != nil {
-		rollback()
+	rollback, err := s.writeTargets(w, li, paths, targets, sts, contents)
+	if err != nil {
 		return nil, err
 	}
 	if err := r.fail("ref"); err != nil {
