@@ -7,13 +7,19 @@ import (
 	"io"
 	"net"
 	"net/textproto"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"go.lsp.dev/uri"
 
+	"github.com/aios-dev/aios/critic"
+	"github.com/aios-dev/aios/inference"
+	"github.com/aios-dev/aios/inference/inferencetest"
+	"github.com/aios-dev/aios/lsp"
 	"github.com/aios-dev/aios/lsp/lsptest"
+	"github.com/aios-dev/aios/orchestrator"
 )
 
 // rawConn speaks LSP framing by hand, to send what no well-behaved client
@@ -27,8 +33,12 @@ type rawConn struct {
 
 func startRaw(t *testing.T, dir string) *rawConn {
 	t.Helper()
-	exit := make(chan int, 1)
-	srv := newServer(t, exit)
+	return startRawServer(t, dir, newServer(t, make(chan int, 1)))
+}
+
+// startRawServer is startRaw with the server srv.
+func startRawServer(t *testing.T, dir string, srv *lsp.Server) *rawConn {
+	t.Helper()
 	a, b := net.Pipe()
 	go srv.Serve(t.Context(), a)
 	r := &rawConn{t: t, conn: b, in: bufio.NewReader(b), msgs: make(chan map[string]any, 100)}
@@ -140,15 +150,50 @@ func TestMalformedMessages(t *testing.T) {
 	}
 }
 
+// A $/cancelRequest that follows its request at once cancels it: the
+// model holds the task until the cancellation reaches it, so the answer
+// cannot race the request's own completion.
 func TestCancelRequest(t *testing.T) {
-	dir := writeModule(t, map[string]string{"a.go": "package m\n", "b/b.go": "package b\n"})
-	r := startRaw(t, dir)
-	// A lint of a cold workspace takes hundreds of milliseconds: cancel it.
-	r.send(`{"jsonrpc":"2.0","id":7,"method":"workspace/executeCommand","params":{"command":"aios.lint"}}`)
+	dir := writeModule(t, map[string]string{"a.go": "package m\n"})
+	git(t, dir, "init", "-q", "-b", "main")
+	asked := make(chan struct{}, 1)
+	release := make(chan struct{})
+	model := inferencetest.NewServer(func([]inference.Message) string {
+		select {
+		case asked <- struct{}{}:
+		default:
+		}
+		<-release
+		return ""
+	})
+	t.Cleanup(model.Close)
+	t.Cleanup(func() { close(release) }) // before model.Close, which waits for its handlers
+	store := filepath.Join(t.TempDir(), "aios.db")
+	srv, err := lsp.NewServer(lsp.Options{NewKernel: func(root string, _ lsp.InitOptions) (*orchestrator.Kernel, error) {
+		lazy, meter := model.Lazy()
+		return orchestrator.New(orchestrator.Options{Workspace: root, KnowledgeStore: store, Inference: lazy, InferenceMeter: meter,
+			AI: &orchestrator.AIOptions{Critic: critic.Options{TempDir: t.TempDir()}}})
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := startRawServer(t, dir, srv)
+	r.send(`{"jsonrpc":"2.0","id":7,"method":"workspace/executeCommand","params":{"command":"aios.task","arguments":[{"instruction":"add a doc comment"}]}}`)
+	select {
+	case <-asked:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the task never reached the model")
+	}
 	r.send(`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}`)
 	m := r.await(func(m map[string]any) bool { return m["id"] == 7.0 })
 	if code, msg := errorOf(m); code != -32800 {
 		t.Fatalf("cancelled request answered %v %q", code, msg)
+	}
+	// A cancellation of a request that is not running is ignored.
+	r.send(`{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":99}}`)
+	r.send(`{"jsonrpc":"2.0","id":8,"method":"workspace/executeCommand","params":{"command":"aios.tasks"}}`)
+	if m := r.await(func(m map[string]any) bool { return m["id"] == 8.0 }); m["error"] != nil {
+		t.Fatalf("after a stray cancellation: %v", m)
 	}
 }
 

@@ -204,11 +204,10 @@ func (s *Server) handler() jsonrpc2.Handler {
 			}
 			return nil, err
 		}
-		if asyncMethods[method] {
-			jsonrpc2.Async(ctx)
-		}
 		rctx, cancel := context.WithCancel(jsonrpc2.DetachContext(ctx))
 		defer cancel()
+		// Register before releasing the next message: a $/cancelRequest
+		// that follows at once must find the request it names.
 		if req.IsCall() {
 			id := req.ID()
 			s.mu.Lock()
@@ -219,6 +218,9 @@ func (s *Server) handler() jsonrpc2.Handler {
 				delete(s.inflight, id)
 				s.mu.Unlock()
 			}()
+		}
+		if asyncMethods[method] {
+			jsonrpc2.Async(ctx)
 		}
 		res, err := dispatch(rctx, req)
 		if !req.IsCall() {
