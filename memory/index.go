@@ -28,6 +28,14 @@ func (m *Memory) IndexFile(ctx context.Context, facts FileFacts, chunks []Chunk)
 // IndexFiles is IndexFile for several files, written to the store in one
 // transaction: the way to index many files at once.
 func (m *Memory) IndexFiles(ctx context.Context, files []FileInput) error {
+	return m.IndexFilesWith(ctx, files, nil)
+}
+
+// IndexFilesWith is IndexFiles that also runs with (when not nil) in the
+// same store transaction, so that a caller's own records about the files
+// commit, or roll back, with them. An error from with aborts the whole
+// update and changes nothing.
+func (m *Memory) IndexFilesWith(ctx context.Context, files []FileInput, with func(*store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -61,21 +69,27 @@ func (m *Memory) IndexFiles(ctx context.Context, files []FileInput) error {
 	for i := range files {
 		put[i] = &files[i].Facts
 	}
-	if err := m.persistFacts(put, nil); err != nil {
-		return err
-	}
+	// One transaction, one commit: the facts, the chunks and the
+	// caller's records. On a big store each commit costs a write of
+	// bbolt's free list, so a keystroke-sized update pays it once.
 	err := m.st.Update(func(tx *store.Tx) error {
+		if err := writeFacts(tx.Bolt(), put, nil); err != nil {
+			return fmt.Errorf("writing file facts: %w", err)
+		}
 		for i := range files {
 			if err := tx.ReplaceFileChunks(files[i].Facts.Path, recs[i]); err != nil {
 				return err
 			}
 		}
+		if with != nil {
+			return with(tx)
+		}
 		return nil
 	})
 	if err != nil {
-		m.restoreFacts(paths)
 		return fmt.Errorf("memory: index: %w", err)
 	}
+	m.snapValid.Store(false)
 	// The chunk maps first; then the BM25 index and the knowledge graph,
 	// which are independent, side by side.
 	docs := make([][]SparseDoc, len(files))
@@ -115,23 +129,6 @@ func (m *Memory) checkConflicts(recs [][]store.ChunkRecord, paths map[string]boo
 		}
 	}
 	return nil
-}
-
-// restoreFacts puts back the facts the graph holds for paths after a
-// failed store write, so that the stored facts keep matching the chunks.
-func (m *Memory) restoreFacts(paths map[string]bool) {
-	var put []*FileFacts
-	var del []string
-	for p := range paths {
-		if f, ok := m.graph.facts(p); ok {
-			put = append(put, &f)
-		} else {
-			del = append(del, p)
-		}
-	}
-	if err := m.persistFacts(put, del); err != nil {
-		m.log.Warn("memory: restoring file facts after a failed write", "err", err)
-	}
 }
 
 // applyChunks updates the chunk maps, the vector store and the embedding
@@ -209,6 +206,12 @@ func removeMeta(list []*chunkMeta, id string) []*chunkMeta {
 // RemoveFile forgets the file at path: its chunks, vectors, facts and
 // graph nodes. An unknown path is not an error.
 func (m *Memory) RemoveFile(ctx context.Context, path string) error {
+	return m.RemoveFileWith(ctx, path, nil)
+}
+
+// RemoveFileWith is RemoveFile that also runs with (when not nil) in the
+// same store transaction.
+func (m *Memory) RemoveFileWith(ctx context.Context, path string, with func(*store.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -220,13 +223,22 @@ func (m *Memory) RemoveFile(ctx context.Context, path string) error {
 	}
 	m.writeMu.Lock()
 	defer m.writeMu.Unlock()
-	if err := m.persistFacts(nil, []string{path}); err != nil {
-		return err
-	}
-	if err := m.st.DeleteFile(path); err != nil {
-		m.restoreFacts(map[string]bool{path: true})
+	err := m.st.Update(func(tx *store.Tx) error {
+		if err := writeFacts(tx.Bolt(), nil, []string{path}); err != nil {
+			return fmt.Errorf("writing file facts: %w", err)
+		}
+		if err := tx.DeleteFile(path); err != nil {
+			return err
+		}
+		if with != nil {
+			return with(tx)
+		}
+		return nil
+	})
+	if err != nil {
 		return fmt.Errorf("memory: remove %s: %w", path, err)
 	}
+	m.snapValid.Store(false)
 	m.mu.Lock()
 	old := m.files[path]
 	ids := make([]string, len(old))

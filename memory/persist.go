@@ -22,36 +22,30 @@ var (
 	keyGraph       = []byte("graph")
 )
 
-// persistFacts stores put, deletes del and drops the snapshot, in one
-// transaction. Called with writeMu held.
-func (m *Memory) persistFacts(put []*FileFacts, del []string) error {
-	err := m.st.DB().Update(func(tx *bolt.Tx) error {
-		fb, err := tx.CreateBucketIfNotExists(bucketFacts)
-		if err != nil {
+// writeFacts stores put, deletes del and drops the snapshot inside tx.
+// Called with writeMu held; the caller marks the snapshot invalid once tx
+// commits.
+func writeFacts(tx *bolt.Tx, put []*FileFacts, del []string) error {
+	fb, err := tx.CreateBucketIfNotExists(bucketFacts)
+	if err != nil {
+		return err
+	}
+	for _, f := range put {
+		if err := fb.Put([]byte(f.Path), encodeFacts(f)); err != nil {
 			return err
 		}
-		for _, f := range put {
-			if err := fb.Put([]byte(f.Path), encodeFacts(f)); err != nil {
-				return err
-			}
-		}
-		for _, p := range del {
-			if err := fb.Delete([]byte(p)); err != nil {
-				return err
-			}
-		}
-		if sb := tx.Bucket(bucketSnapshot); sb != nil && sb.Get(keySnapshot) != nil {
-			if err := sb.Delete(keyGraph); err != nil {
-				return err
-			}
-			return sb.Delete(keySnapshot)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("memory: writing file facts: %w", err)
 	}
-	m.snapValid.Store(false)
+	for _, p := range del {
+		if err := fb.Delete([]byte(p)); err != nil {
+			return err
+		}
+	}
+	if sb := tx.Bucket(bucketSnapshot); sb != nil && sb.Get(keySnapshot) != nil {
+		if err := sb.Delete(keyGraph); err != nil {
+			return err
+		}
+		return sb.Delete(keySnapshot)
+	}
 	return nil
 }
 

@@ -312,10 +312,9 @@ func (s *Service) reconcilePaths(ctx context.Context, rep *Report, paths []strin
 
 // remove drops path from memory. Called with s.mu held.
 func (s *Service) remove(ctx context.Context, rep *Report, path string) error {
-	if err := s.mem.RemoveFile(ctx, path); err != nil {
-		return err
-	}
-	if err := s.st.DeleteMeta(metaPrefix + path); err != nil {
+	if err := s.mem.RemoveFileWith(ctx, path, func(tx *store.Tx) error {
+		return tx.DeleteMeta(metaPrefix + path)
+	}); err != nil {
 		return err
 	}
 	rep.Removed++
@@ -366,15 +365,28 @@ func (b *batch) flush() error {
 		return nil
 	}
 	s := b.s
-	if err := s.mem.IndexFiles(b.ctx, b.files); err != nil {
+	// The blob each file was indexed at commits with its chunks and facts.
+	meta := func(files []memory.FileInput, blobs []string) func(*store.Tx) error {
+		return func(tx *store.Tx) error {
+			for i, in := range files {
+				if err := tx.SetMeta(metaPrefix+in.Facts.Path, blobs[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	kept := len(b.files)
+	if err := s.mem.IndexFilesWith(b.ctx, b.files, meta(b.files, b.blobs)); err != nil {
 		if !isBadInput(err) {
 			return err
 		}
 		// One file memory refuses must not cost the others: index them
 		// one by one, counting the refused.
-		kept, keptBlobs := b.files[:0], b.blobs[:0]
+		kept = 0
 		for i, in := range b.files {
-			if err := s.mem.IndexFile(b.ctx, in.Facts, in.Chunks); err != nil {
+			one := []memory.FileInput{in}
+			if err := s.mem.IndexFilesWith(b.ctx, one, meta(one, b.blobs[i:i+1])); err != nil {
 				if !isBadInput(err) {
 					return err
 				}
@@ -382,21 +394,10 @@ func (b *batch) flush() error {
 				s.log.Warn("cannot index file into memory", "path", in.Facts.Path, "err", err)
 				continue
 			}
-			kept, keptBlobs = append(kept, in), append(keptBlobs, b.blobs[i])
+			kept++
 		}
-		b.files, b.blobs = kept, keptBlobs
 	}
-	if err := s.st.Update(func(tx *store.Tx) error {
-		for i, in := range b.files {
-			if err := tx.SetMeta(metaPrefix+in.Facts.Path, b.blobs[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	b.rep.Indexed += len(b.files)
+	b.rep.Indexed += kept
 	b.files, b.blobs = b.files[:0], b.blobs[:0]
 	return nil
 }

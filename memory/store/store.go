@@ -51,10 +51,11 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	start := time.Now()
 	db, err := openBolt(path, &bolt.Options{
-		Timeout:    timeout,
-		ReadOnly:   opts.ReadOnly,
-		NoSync:     opts.NoSync,
-		NoGrowSync: opts.NoSync,
+		Timeout:      timeout,
+		ReadOnly:     opts.ReadOnly,
+		NoSync:       opts.NoSync,
+		NoGrowSync:   opts.NoSync,
+		FreelistType: bolt.FreelistMapType,
 	})
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {

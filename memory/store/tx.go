@@ -39,6 +39,11 @@ func (s *Store) View(fn func(*Tx) error) error {
 	return mapBoltErr(s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{tx: btx}) }))
 }
 
+// Bolt returns the underlying bbolt transaction, for packages that keep
+// their own buckets in the store's file (see DB) and write them in the same
+// transaction as the store's records.
+func (t *Tx) Bolt() *bolt.Tx { return t.tx }
+
 // update and view run the package's own transactions (schema, migrations,
 // Check), turning a bbolt panic on a damaged page into ErrCorrupt.
 func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
