@@ -51,6 +51,9 @@ func (ix *Index) UpdateBuffer(ctx context.Context, path string) (*Changes, error
 			next, ch.Parsed, ch.Reused = ix.bufferEntry(rel, b.Content, old)
 		}
 	}
+	if next == nil {
+		ix.trees.Forget(rel) // the buffer is closed
+	}
 	ix.mu.Lock()
 	ix.applyLocked(ch, map[string]bool{rel: true}, func() {
 		if next == nil {
@@ -92,7 +95,7 @@ func (ix *Index) bufferEntry(rel string, content []byte, old *bufEntry) (e *bufE
 			return e, 0, 1
 		}
 		var rec []byte
-		rec, e.syn = ix.parseRecord(rel, content)
+		rec, e.syn = ix.parseRecordWith(rel, content, ix.trees)
 		ix.cache.put(keyFor(rel, e.blob), rec)
 		return e, 1, 0
 	}

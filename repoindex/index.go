@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+
+	"github.com/aios-dev/aios/repoindex/syntax"
 )
 
 // Index is the workspace index. Its methods are safe for concurrent use.
@@ -26,7 +28,8 @@ type Index struct {
 	ownDB bool
 	git   *gitRepo // nil outside a git repository
 	codec *syntaxCodec
-	cache *recordCache // syntax records of buffers not (yet) stored
+	cache *recordCache  // syntax records of buffers not (yet) stored
+	trees *syntax.Trees // the syntax trees of open buffers, re-parsed incrementally
 
 	diskMu sync.Mutex
 	bufMu  sync.Mutex
@@ -64,6 +67,7 @@ func Open(opts Options) (*Index, error) {
 		db:    opts.DB,
 		codec: codec,
 		cache: newRecordCache(64),
+		trees: syntax.NewTrees(0),
 		bufs:  map[string]*bufEntry{},
 		snap:  emptySnapshot,
 		subs:  map[int]func(*Changes){},
@@ -127,6 +131,7 @@ func (ix *Index) Close() error {
 }
 
 func (ix *Index) closeDB() error {
+	ix.trees.Close()
 	var errs []error
 	if ix.git != nil {
 		errs = append(errs, ix.git.close())

@@ -1,6 +1,7 @@
 package repoindex
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -13,8 +14,14 @@ import (
 // syntax state. ErrBinary and parser errors become markers, so the same
 // blob is never parsed again.
 func (ix *Index) parseRecord(rel string, content []byte) (rec []byte, syn synState) {
+	return ix.parseRecordWith(rel, content, nil)
+}
+
+// parseRecordWith is parseRecord through trees (nil: a fresh parse), for
+// the files parsed again and again: open buffers.
+func (ix *Index) parseRecordWith(rel string, content []byte, trees *syntax.Trees) (rec []byte, syn synState) {
 	ix.parses.Add(1)
-	f, err := ix.safeParse(rel, content)
+	f, err := ix.safeParse(rel, content, trees)
 	switch {
 	case err == nil:
 		return ix.codec.encode([]byte{blobParsed}, f), synParsed
@@ -26,14 +33,18 @@ func (ix *Index) parseRecord(rel string, content []byte) (rec []byte, syn synSta
 	}
 }
 
-func (ix *Index) safeParse(rel string, content []byte) (f *syntax.File, err error) {
+func (ix *Index) safeParse(rel string, content []byte, trees *syntax.Trees) (f *syntax.File, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ix.log.Error("repoindex: syntax.Parse panicked (a bug in package syntax)", "path", rel, "panic", r)
 			err = fmt.Errorf("syntax.Parse panicked: %v", r)
 		}
 	}()
-	f, err = syntax.Parse(rel, content, ix.opts.Syntax)
+	if trees != nil {
+		f, err = trees.Parse(context.Background(), rel, content, ix.opts.Syntax)
+	} else {
+		f, err = syntax.Parse(rel, content, ix.opts.Syntax)
+	}
 	if err == nil && f == nil {
 		err = errors.New("syntax.Parse returned no result")
 	}

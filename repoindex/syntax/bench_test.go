@@ -97,3 +97,30 @@ func benchParse(b *testing.B, path string, src []byte) {
 	b.ReportMetric(float64(len(f.Refs)), "refs")
 	b.ReportMetric(float64(len(f.Chunks)), "chunks")
 }
+
+// BenchmarkTreesNetHTTPServer is BenchmarkParseNetHTTPServer one keystroke
+// at a time through Trees: each operation parses server.go with one more
+// character typed, re-using the previous tree.
+func BenchmarkTreesNetHTTPServer(b *testing.B) {
+	src, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "net", "http", "server.go"))
+	if err != nil {
+		b.Skipf("net/http/server.go: %v", err)
+	}
+	trees := NewTrees(0)
+	defer trees.Close()
+	at := len(src) / 2
+	for at > 0 && src[at-1] != '\n' {
+		at--
+	}
+	typed := []byte("// ")
+	b.SetBytes(int64(len(src)))
+	cpu := processCPU()
+	for b.Loop() {
+		typed = append(typed, 'x')
+		content := append(append(append([]byte(nil), src[:at]...), typed...), src[at:]...)
+		if _, err := trees.Parse(context.Background(), "server.go", content, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+}

@@ -56,6 +56,7 @@ void syntax_worker_free(syntax_worker *w) {
 	ts_parser_set_cancellation_flag(w->parser, NULL);
 	ts_parser_delete(w->parser);
 	if (w->has_cursor) ts_tree_cursor_delete(&w->cursor);
+	if (w->kept) ts_tree_delete(w->kept);
 	free(w->nodes);
 	free(w->results);
 	free(w->path);
@@ -188,19 +189,25 @@ static int flatten(syntax_worker *w, const syntax_lang *lang, TSNode root) {
 	}
 }
 
-int syntax_parse(syntax_worker *w, const syntax_lang *lang, const char *src, uint32_t len, bool walk) {
+int syntax_parse(syntax_worker *w, const syntax_lang *lang, const char *src, uint32_t len, bool walk, TSTree *old, bool keep) {
 	w->n = 0;
 	w->nresults = 0;
 	w->nopen = 0;
 	w->unresolved = 0;
-	TSTree *tree = ts_parser_parse_string(w->parser, NULL, src, len);
+	TSTree *tree = ts_parser_parse_string(w->parser, old, src, len);
+	if (old) ts_tree_delete(old);
 	if (!tree) {
 		ts_parser_reset(w->parser); // a halted parse would otherwise resume on the next call
 		return SYNTAX_NO_TREE;
 	}
 	int rc = SYNTAX_OK;
 	if (walk) rc = flatten(w, lang, ts_tree_root_node(tree));
-	ts_tree_delete(tree);
+	if (keep && rc == SYNTAX_OK) {
+		if (w->kept) ts_tree_delete(w->kept);
+		w->kept = tree;
+	} else {
+		ts_tree_delete(tree);
+	}
 	return rc;
 }
 

@@ -83,8 +83,19 @@ func (w *worker) cancelFlag() *uintptr {
 // reason or memory runs out. The worker is reusable afterwards in every
 // case; the tree is valid until its next parse.
 func (w *worker) parse(ctx context.Context, content []byte, flatten bool) (flatTree, error) {
+	t, _, err := w.parseTree(ctx, content, flatten, nil, false)
+	return t, err
+}
+
+// parseTree is parse starting from old (a tree of an earlier version of
+// content, edited to match it; parseTree takes it) and, when keep, also
+// returns the new tree, which the caller must delete.
+func (w *worker) parseTree(ctx context.Context, content []byte, flatten bool, old *C.TSTree, keep bool) (flatTree, *C.TSTree, error) {
 	if uint64(len(content)) > math.MaxUint32 {
-		return flatTree{}, fmt.Errorf("%w: %d bytes", ErrParse, len(content))
+		if old != nil {
+			C.ts_tree_delete(old)
+		}
+		return flatTree{}, nil, fmt.Errorf("%w: %d bytes", ErrParse, len(content))
 	}
 	var stop func() bool
 	var done chan struct{}
@@ -100,7 +111,7 @@ func (w *worker) parse(ctx context.Context, content []byte, flatten bool) (flatT
 	if len(content) > 0 {
 		src = (*C.char)(unsafe.Pointer(&content[0]))
 	}
-	rc := C.syntax_parse(w.w, w.lang, src, C.uint32_t(len(content)), C.bool(flatten))
+	rc := C.syntax_parse(w.w, w.lang, src, C.uint32_t(len(content)), C.bool(flatten), old, C.bool(keep))
 	if stop != nil && !stop() {
 		<-done // the flag was set (or is being set): wait, then clear it
 	}
@@ -109,12 +120,14 @@ func (w *worker) parse(ctx context.Context, content []byte, flatten bool) (flatT
 	case C.SYNTAX_OK:
 	case C.SYNTAX_NO_TREE:
 		if err := ctx.Err(); err != nil {
-			return flatTree{}, fmt.Errorf("syntax: parse: %w", err)
+			return flatTree{}, nil, fmt.Errorf("syntax: parse: %w", err)
 		}
-		return flatTree{}, ErrParse
+		return flatTree{}, nil, ErrParse
 	default:
-		return flatTree{}, fmt.Errorf("%w: out of memory", ErrParse)
+		return flatTree{}, nil, fmt.Errorf("%w: out of memory", ErrParse)
 	}
+	kept := w.w.kept
+	w.w.kept = nil
 	t := flatTree{unresolved: int(w.w.unresolved)}
 	if n := int(w.w.n); n > 0 {
 		t.nodes = unsafe.Slice((*node)(unsafe.Pointer(w.w.nodes)), n)
@@ -122,7 +135,7 @@ func (w *worker) parse(ctx context.Context, content []byte, flatten bool) (flatT
 	if n := int(w.w.nresults); n > 0 {
 		t.results = unsafe.Slice((*int32)(unsafe.Pointer(w.w.results)), n)
 	}
-	return t, nil
+	return t, kept, nil
 }
 
 // Buffers above these sizes (in elements: 2 MB and 128 kB) are freed when

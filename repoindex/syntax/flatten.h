@@ -88,6 +88,10 @@ typedef struct syntax_worker {
 	uint32_t path_cap;
 	syntax_open *open;
 	uint32_t nopen, open_cap;
+
+	// The tree of the last parse when it was asked to keep it; the
+	// caller takes it (and sets this to NULL).
+	TSTree *kept;
 } syntax_worker;
 
 // syntax_parse results.
@@ -101,7 +105,13 @@ syntax_lang *syntax_lang_new(const TSLanguage *language, uint32_t kinds, const u
 syntax_worker *syntax_worker_new(const syntax_lang *lang);
 void syntax_worker_free(syntax_worker *w);
 void syntax_worker_trim(syntax_worker *w);
-int syntax_parse(syntax_worker *w, const syntax_lang *lang, const char *src, uint32_t len, bool walk);
+// syntax_parse parses src and, when walk, flattens its tree into w. old,
+// when not NULL, is the tree of an earlier version of src already edited
+// with ts_tree_edit: tree-sitter then re-parses only what changed.
+// syntax_parse takes old (deletes it). When keep and the result is
+// SYNTAX_OK, the new tree is left in w->kept for the caller; otherwise it
+// is deleted.
+int syntax_parse(syntax_worker *w, const syntax_lang *lang, const char *src, uint32_t len, bool walk, TSTree *old, bool keep);
 void syntax_node_layout(uint32_t *out);
 
 #endif

@@ -40,6 +40,12 @@ type parseStats struct {
 
 // parseFile is ParseContext with the statistics of the parse.
 func parseFile(ctx context.Context, path string, content []byte, opts Options) (*File, parseStats, error) {
+	return parseFileWith(ctx, path, content, opts, nil)
+}
+
+// parseFileWith is parseFile starting from, and keeping, the tree trees
+// holds for path (trees may be nil).
+func parseFileWith(ctx context.Context, path string, content []byte, opts Options, trees *Trees) (*File, parseStats, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, parseStats{}, err
@@ -63,9 +69,12 @@ func parseFile(ctx context.Context, path string, content []byte, opts Options) (
 		return nil, parseStats{}, fmt.Errorf("%s: %w", path, err)
 	}
 	defer g.pool.put(w) // after the analysis: the tree lives in w's memory
-	t, err := w.parse(ctx, content, true)
+	t, kept, err := w.parseTree(ctx, content, true, trees.take(path, lang, content), trees != nil)
 	if err != nil {
 		return nil, parseStats{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if kept != nil {
+		trees.keep(path, lang, kept, content)
 	}
 	a := &analyzer{
 		ctx:  ctx,

@@ -21,6 +21,20 @@ typedef struct TSLanguage TSLanguage;
 typedef struct TSParser TSParser;
 typedef struct TSTree TSTree;
 
+typedef struct TSPoint {
+  uint32_t row;
+  uint32_t column;
+} TSPoint;
+
+typedef struct TSInputEdit {
+  uint32_t start_byte;
+  uint32_t old_end_byte;
+  uint32_t new_end_byte;
+  TSPoint start_point;
+  TSPoint old_end_point;
+  TSPoint new_end_point;
+} TSInputEdit;
+
 typedef struct TSNode {
   uint32_t context[4];
   const void *id;
@@ -46,6 +60,7 @@ void ts_parser_reset(TSParser *self);
 void ts_parser_set_cancellation_flag(TSParser *self, const size_t *flag);
 
 void ts_tree_delete(TSTree *self);
+void ts_tree_edit(TSTree *self, const TSInputEdit *edit);
 TSNode ts_tree_root_node(const TSTree *self);
 
 TSSymbol ts_node_symbol(TSNode self);
