@@ -74,6 +74,11 @@ type Request struct {
 	// TokenBudget bounds prompt plus completion tokens for the cost policy
 	// (0: no budget).
 	TokenBudget int `json:"tokenBudget,omitempty"`
+	// Grammar is a GBNF grammar (llama.cpp's format, start rule "root")
+	// for the answer. The local backend samples only what it allows; the
+	// remote APIs have no such parameter and answer unconstrained.
+	// Result.Constrained says which happened.
+	Grammar string `json:"grammar,omitempty"`
 }
 
 // Chunk is a piece of a streamed completion.
@@ -97,6 +102,9 @@ type Result struct {
 	PromptTime   time.Duration `json:"promptTimeNs"`           // time to first token
 	GenTime      time.Duration `json:"genTimeNs"`              // time from first to last token
 	Backend      string        `json:"backend"`
+	// Constrained reports that the answer was sampled under the request's
+	// Grammar.
+	Constrained bool `json:"constrained,omitempty"`
 }
 
 // PromptTokensPerSecond returns the prompt processing speed.

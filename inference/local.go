@@ -75,7 +75,7 @@ func (l *Local) Generate(ctx context.Context, req *Request, emit func(Chunk) err
 	mreq := metal.GenerateRequest{
 		Prompt: req.Prompt, MaxTokens: req.MaxTokens, Stop: req.Stop, Session: req.Session,
 		Sampling: metal.Sampling{Temperature: req.Sampling.Temperature, TopK: req.Sampling.TopK,
-			TopP: req.Sampling.TopP, MinP: req.Sampling.MinP, Seed: req.Sampling.Seed},
+			TopP: req.Sampling.TopP, MinP: req.Sampling.MinP, Seed: req.Sampling.Seed, Grammar: req.Grammar},
 	}
 	for _, m := range req.Messages {
 		mreq.Messages = append(mreq.Messages, metal.ChatMessage{Role: string(m.Role), Content: m.Content})
@@ -94,6 +94,7 @@ func (l *Local) Generate(ctx context.Context, req *Request, emit func(Chunk) err
 	out := &Result{
 		Text: res.Text, FinishReason: res.FinishReason, PromptTokens: res.PromptTokens, OutputTokens: res.OutputTokens,
 		CachedTokens: res.CachedTokens, PromptTime: res.PromptTime, GenTime: res.GenTime, Backend: l.id,
+		Constrained: req.Grammar != "",
 	}
 	l.est.observe(out)
 	return out, nil

@@ -120,3 +120,20 @@ func TestRouterFallsBackToLocal(t *testing.T) {
 		}
 	}
 }
+
+// The local backend samples under a request's grammar and says so.
+func TestLocalGrammar(t *testing.T) {
+	l := openLocal(t, false)
+	req := &inference.Request{Prompt: "Once upon a time", MaxTokens: 64, Grammar: `root ::= ("yes" | "no") "."`}
+	res, err := l.Generate(t.Context(), req, func(inference.Chunk) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if (res.Text != "yes." && res.Text != "no.") || !res.Constrained {
+		t.Fatalf("constrained answer %q (constrained %v)", res.Text, res.Constrained)
+	}
+	req.Grammar = `root ::= "unterminated`
+	if _, err := l.Generate(t.Context(), req, func(inference.Chunk) error { return nil }); !errors.Is(err, inference.ErrBadRequest) {
+		t.Fatalf("bad grammar: %v", err)
+	}
+}

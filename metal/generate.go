@@ -17,6 +17,13 @@ type Sampling struct {
 	MinP        float32 // drop tokens below MinP times the top probability; 0: off
 	// Seed makes sampling repeatable; nil picks a random seed.
 	Seed *uint32
+	// Grammar, when set, is a GBNF grammar (llama.cpp's format, start
+	// rule "root") that every output must follow: tokens it does not
+	// allow are never sampled, and the end of generation comes only where
+	// it may end. A grammar that does not parse, or whose characters the
+	// model's vocabulary cannot spell, fails the request with
+	// ErrBadRequest or ErrNotSupported.
+	Grammar string
 }
 
 // ChatMessage is one message of a conversation.
@@ -144,6 +151,11 @@ func (m *Model) prepare(req GenerateRequest) (*job, error) {
 		return nil, err
 	}
 	defer m.release()
+	if s.Grammar != "" {
+		if err := m.checkGrammar(s.Grammar); err != nil {
+			return nil, err
+		}
+	}
 	var (
 		tokens []int32
 		err    error

@@ -87,7 +87,7 @@ func (e *engine) start(s *slot, j *job) {
 	s.cache = s.cache[:keep]
 	s.session, s.adapter = j.session, j.adapter
 	s.j, s.prompt, s.cached = j, j.tokens, keep
-	s.smpl = newSampler(j.sampling)
+	s.smpl = newSampler(j.sampling, e.m.vocab)
 	s.hasNext, s.logitIdx, s.nOut = false, -1, 0
 	s.filter = newStreamFilter(j.stops)
 	s.text.Reset()

@@ -167,9 +167,11 @@ func TestAIVetoesAreRetriedWithFeedbackThenGiveUp(t *testing.T) {
 	}
 }
 
-// The same pipeline through the real in-process core: stories260k writes
-// children's stories, not edits, so nothing it answers may pass: every
-// attempt ends without an accepted patch and the workspace is unchanged.
+// The same pipeline through the real in-process core. stories260k writes
+// children's stories, not edits; the edit grammar makes its answers well
+// formed SEARCH/REPLACE blocks of the task's file anyway, with a story
+// where the code should be. So every attempt reaches the Critic, which
+// vetoes it (the build breaks), and the workspace is unchanged.
 func TestAIEditThroughTheLocalCoreIsRefused(t *testing.T) {
 	model, _ := filepath.Abs(filepath.Join("..", "..", "shared", "models", "stories260k.gguf"))
 	if _, err := os.Stat(model); err != nil {
@@ -187,7 +189,7 @@ func TestAIEditThroughTheLocalCoreIsRefused(t *testing.T) {
 			inference.BuildOptions{Meter: meter})
 	})
 	k, err := New(Options{Workspace: dir, Inference: lazy, InferenceMeter: meter, Agents: GoAgents(GoOptions{Dir: dir, Tests: true}),
-		AI: &AIOptions{Critic: critic.Options{TempDir: t.TempDir()}, MaxAnswerTokens: 96}})
+		AI: &AIOptions{Critic: critic.Options{TempDir: t.TempDir()}, MaxAnswerTokens: 160}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,9 +201,12 @@ func TestAIEditThroughTheLocalCoreIsRefused(t *testing.T) {
 	if res.Accepted() || len(res.Attempts) != MaxAttempts {
 		t.Fatalf("stories260k's answer was accepted: %+v", res.Attempts)
 	}
+	if !strings.HasPrefix(res.Answer.Text, "calc/calc.go\n<<<<<<< SEARCH\n") || !strings.Contains(res.Answer.Text, "\n>>>>>>> REPLACE\n") {
+		t.Fatalf("the answer did not follow the edit grammar: %q", res.Answer.Text)
+	}
 	for _, a := range res.Attempts {
-		if a.Problem == "" && len(a.Vetoes) == 0 {
-			t.Errorf("attempt %d refused without a reason: %+v", a.Attempt, a)
+		if a.Problem != "" || len(a.Vetoes) == 0 || a.Score >= 0.85 {
+			t.Errorf("attempt %d was not vetoed by the Critic: problem %q, vetoes %v, score %.2f", a.Attempt, a.Problem, a.Vetoes, a.Score)
 		}
 	}
 	if res.Answer.Backend == "" || meter.Snapshot()[0].Requests < MaxAttempts {

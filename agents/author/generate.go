@@ -43,11 +43,12 @@ var promptSizes = []struct {
 
 // ask sends one prompt, as chat messages or, to a model without a chat
 // template, as one completion prompt.
-func (g *Generator) ask(ctx context.Context, user string, maxTokens int) (*inference.Result, error) {
+func (g *Generator) ask(ctx context.Context, user string, maxTokens int, grammar string) (*inference.Result, error) {
 	ireq := &inference.Request{
 		Messages:  []inference.Message{{Role: "system", Content: systemPrompt}, {Role: "user", Content: user}},
 		MaxTokens: maxTokens,
 		Session:   "aios-author",
+		Grammar:   grammar,
 	}
 	res, err := g.Model.Generate(ctx, ireq, func(inference.Chunk) error { return nil })
 	if errors.Is(err, inference.ErrNotSupported) {
@@ -102,12 +103,13 @@ func (g *Generator) HandleMessage(ctx context.Context, msg *agents.Message) (*ag
 		if !size.context {
 			packed = ""
 		}
-		user := buildPrompt(&t, excerptOf(file, t.Line, t.EndLine, size.lines), packed, size.budget)
+		excerpt := excerptOf(file, t.Line, t.EndLine, size.lines)
+		user := buildPrompt(&t, excerpt, packed, size.budget)
 		answer := size.answer
 		if g.MaxTokens > 0 {
 			answer = min(answer, g.MaxTokens)
 		}
-		res, err = g.ask(ctx, user, answer)
+		res, err = g.ask(ctx, user, answer, editGrammar(&t, excerpt, answer))
 		if !errors.Is(err, inference.ErrContextOverflow) {
 			break
 		}
