@@ -83,10 +83,10 @@ type Options struct {
 	MaxFileSize int64
 	// GoBin is the go command (default: "go" on PATH).
 	GoBin string
-	// GoCache is the build cache the sandbox uses, read-write. Empty means
-	// the user's own (go env GOCACHE): warm, so reviews are fast, but code
-	// under review can write to it. Set a private directory to keep the
-	// user's cache out of reach, at the price of a cold first review.
+	// GoCache is the Critic's own build cache, the only one the sandbox
+	// may write (default: the user's cache directory, aios/gocache). The
+	// user's GOCACHE is read through (with Go 1.24 and later, by a
+	// GOCACHEPROG helper) and never written.
 	GoCache string
 	// BwrapPath is the bubblewrap binary (default: "bwrap" on PATH).
 	BwrapPath string
@@ -102,7 +102,7 @@ type Critic struct {
 	root     string // resolved workspace root
 	weights  Weights
 	goenv    *goEnv
-	gocache  string
+	gocache  *buildCache
 	sandbox  *sandbox
 	log      *slog.Logger
 	imports  importCache
@@ -188,11 +188,8 @@ func New(opts Options) (*Critic, error) {
 	if err != nil {
 		return nil, err
 	}
-	gocache := opts.GoCache
-	if gocache == "" {
-		gocache = g.vars["GOCACHE"]
-	}
-	if err := os.MkdirAll(gocache, 0o755); err != nil {
+	gocache, err := newBuildCache(ctx, g, opts.GoCache)
+	if err != nil {
 		return bad("GoCache: %v", err)
 	}
 	probeDir, err := os.MkdirTemp(opts.TempDir, "aios-critic-probe-")
@@ -216,6 +213,10 @@ func New(opts Options) (*Critic, error) {
 // SandboxInfo says which sandbox is in force and why (for `aios doctor`).
 func (c *Critic) SandboxInfo() string { return c.sandbox.info }
 
+// BuildCacheInfo says which build caches the sandbox reads and writes (for
+// `aios doctor`).
+func (c *Critic) BuildCacheInfo() string { return c.gocache.info }
+
 // SandboxMode returns the sandbox in force: SandboxBwrap or SandboxFallback.
 func (c *Critic) SandboxMode() SandboxMode { return c.sandbox.mode }
 
@@ -224,8 +225,8 @@ func (c *Critic) spec(args []string, dir, tmp string, sh *shadow, timeout time.D
 	return runSpec{
 		args:     append([]string{c.goenv.bin}, args...),
 		dir:      dir,
-		env:      c.goenv.sandboxEnv(tmp, c.gocache),
-		writable: []string{tmp, c.gocache},
+		env:      append(c.goenv.sandboxEnv(tmp, c.gocache.dir), c.gocache.env...),
+		writable: []string{tmp, c.gocache.private},
 		mounts:   sh.mounts,
 		timeout:  timeout,
 		cpu:      timeout * time.Duration(runtime.NumCPU()),

@@ -97,8 +97,8 @@
 //
 // [SandboxAuto] probes bubblewrap once in New and uses it when it works:
 // all namespaces unshared (no network), the host file system read-only
-// except the shadow copies, a per-review temp dir (HOME and TMPDIR) and the
-// Go build cache. [SandboxFallback] runs in the copy with no file-system
+// except the shadow copies, a per-review temp dir (HOME and TMPDIR) and aios's
+// own Go build cache. [SandboxFallback] runs in the copy with no file-system
 // isolation (a test can still write outside its copy by absolute path) and
 // isolates the network only when `unshare -n` works. In both modes: a
 // scrubbed environment (PATH, HOME, TMPDIR, GOROOT, GOPATH, GOMODCACHE,
@@ -109,9 +109,13 @@
 // go test's own -timeout. [Critic.SandboxInfo] says which mode is in force
 // and why, for `aios doctor`.
 //
-// The build cache is the user's (go env GOCACHE) unless Options.GoCache
-// names another: sharing it is what makes reviews fast, but code under
-// review can write to it. The module cache is read-only and nothing is
+// The sandbox writes only aios's own build cache (Options.GoCache, by
+// default the user's cache directory, aios/gocache). With Go 1.24 and
+// later a GOCACHEPROG helper (built once from gocacheprog/main.go) reads
+// through the user's GOCACHE, so reviews start warm, and stores what they
+// build in the private cache: code under review cannot change what the
+// user's own builds find. With an older go command the private cache
+// starts cold. The module cache is read-only and nothing is
 // downloaded: a patch needing a module that is not in the cache fails to
 // build.
 //

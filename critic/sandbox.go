@@ -239,7 +239,7 @@ func newSandbox(ctx context.Context, mode SandboxMode, bwrapPath, tmp string) (*
 			}
 			return &sandbox{mode: SandboxBwrap, bwrap: path, info: fmt.Sprintf(
 				"bwrap (%s at %s): network, PID, IPC, UTS and user namespaces unshared; host file system read-only "+
-					"except the shadow copies of the changed directories, a per-review temp dir and the Go build cache; "+
+					"except the shadow copies of the changed directories, a per-review temp dir and aios's own Go build cache (the user's GOCACHE is only read); "+
 					"scrubbed environment with GOPROXY=off; per-process CPU, data (committed memory) and file-size limits; "+
 					"the whole sandbox killed at the timeout", version, path)}, nil
 		}

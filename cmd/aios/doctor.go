@@ -68,6 +68,7 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) (in
 			bad = true
 		} else {
 			say("critic:      threshold %.2f; sandbox %s", threshold(o.Threshold), c.SandboxInfo())
+			say("build cache: %s", c.BuildCacheInfo())
 		}
 		say("escalation:  auto-apply %v, auto-commit %v", ai.Policy.AutoApply, ai.Policy.AutoCommit)
 	}
