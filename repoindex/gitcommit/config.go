@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	format "github.com/go-git/go-git/v5/plumbing/format/config"
@@ -17,10 +18,22 @@ import (
 // later layer wins, and so does a later line within one. go-git's own
 // merged view (Repository.ConfigScoped) drops raw keys of the outer
 // scopes and reads only one global file, so the files are read here.
-// [include] and [includeIf] are not followed.
+//
+// [include] and [includeIf] are followed (path relative to the including
+// file, ~/ for the home directory; conditions gitdir:, gitdir/i: and
+// onbranch:, with git's wildcard rules; hasconfig: is not supported and
+// never matches), up to maxIncludeDepth deep. An included file is a layer
+// right after the file that includes it: it wins over that whole file,
+// where git lets the lines after the [include] win.
 type gitConfig struct {
 	layers []*format.Config // lowest precedence first
+
+	gitDirs []string // the .git directory, as given and with symlinks resolved
+	branch  string   // HEAD's branch, for onbranch:
 }
+
+// maxIncludeDepth is git's limit on nested includes.
+const maxIncludeDepth = 10
 
 func loadConfig(commonDir, gitDir string) (*gitConfig, error) {
 	var files []string
@@ -43,18 +56,35 @@ func loadConfig(commonDir, gitDir string) (*gitConfig, error) {
 		}
 	}
 	files = append(files, filepath.Join(commonDir, "config"))
-	c := &gitConfig{}
+	c := &gitConfig{gitDirs: []string{filepath.Clean(gitDir)}, branch: headBranch(gitDir)}
+	if real, err := filepath.EvalSymlinks(gitDir); err == nil && real != c.gitDirs[0] {
+		c.gitDirs = append(c.gitDirs, real)
+	}
 	for _, f := range files {
-		if err := c.add(f); err != nil {
+		if err := c.add(f, 0); err != nil {
 			return nil, err
 		}
 	}
 	if v, _ := c.get("extensions", "worktreeConfig"); isTrue(v) {
-		if err := c.add(filepath.Join(gitDir, "config.worktree")); err != nil {
+		if err := c.add(filepath.Join(gitDir, "config.worktree"), 0); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
+}
+
+// headBranch returns the branch HEAD names in gitDir, or "" (detached, or
+// unreadable).
+func headBranch(gitDir string) string {
+	data, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	ref, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "ref: refs/heads/")
+	if !ok {
+		return ""
+	}
+	return ref
 }
 
 func envOr(key, def string) string {
@@ -64,7 +94,9 @@ func envOr(key, def string) string {
 	return def
 }
 
-func (c *gitConfig) add(file string) error {
+// add reads file as a layer, then the files it includes. A missing or
+// unreadable file is skipped, as git skips it.
+func (c *gitConfig) add(file string, depth int) error {
 	f, err := os.Open(file)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return nil
@@ -78,7 +110,152 @@ func (c *gitConfig) add(file string) error {
 		return fmt.Errorf("gitcommit: parsing git config %s: %w", file, err)
 	}
 	c.layers = append(c.layers, cfg)
+	for _, inc := range c.includes(cfg, filepath.Dir(file)) {
+		if depth >= maxIncludeDepth {
+			return fmt.Errorf("gitcommit: git config %s: includes nested more than %d deep (a cycle?)", file, maxIncludeDepth)
+		}
+		if err := c.add(inc, depth+1); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// includes returns the files cfg includes, in order: include.path, and
+// includeIf.<condition>.path where the condition holds. dir is the
+// directory of cfg's file.
+func (c *gitConfig) includes(cfg *format.Config, dir string) []string {
+	var out []string
+	resolve := func(p string) {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			return
+		}
+		if rest, ok := strings.CutPrefix(p, "~/"); ok {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return
+			}
+			p = filepath.Join(home, rest)
+		} else if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		out = append(out, p)
+	}
+	for _, s := range cfg.Sections {
+		switch {
+		case s.IsName("include"):
+			for _, o := range s.Options {
+				if o.IsKey("path") {
+					resolve(o.Value)
+				}
+			}
+		case s.IsName("includeIf"):
+			for _, ss := range s.Subsections {
+				if !c.condition(ss.Name, dir) {
+					continue
+				}
+				for _, o := range ss.Options {
+					if o.IsKey("path") {
+						resolve(o.Value)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// condition evaluates an includeIf condition.
+func (c *gitConfig) condition(cond, dir string) bool {
+	kind, pattern, ok := strings.Cut(cond, ":")
+	if !ok {
+		return false
+	}
+	switch kind {
+	case "gitdir", "gitdir/i":
+		fold := kind == "gitdir/i"
+		switch {
+		case strings.HasPrefix(pattern, "~/"):
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return false
+			}
+			pattern = filepath.ToSlash(home) + pattern[1:]
+		case strings.HasPrefix(pattern, "./"):
+			pattern = filepath.ToSlash(dir) + pattern[1:]
+		case !strings.HasPrefix(pattern, "/"):
+			pattern = "**/" + pattern
+		}
+		if strings.HasSuffix(pattern, "/") {
+			pattern += "**"
+		}
+		for _, d := range c.gitDirs {
+			if wildmatch(pattern, filepath.ToSlash(d), fold) {
+				return true
+			}
+		}
+	case "onbranch":
+		if c.branch == "" {
+			return false
+		}
+		if strings.HasSuffix(pattern, "/") {
+			pattern += "**"
+		}
+		return wildmatch(pattern, c.branch, false)
+	}
+	return false
+}
+
+// wildmatch matches name against a git wildcard pattern with path
+// semantics: * and ? stop at '/', ** crosses it ("**/" also matches
+// nothing), [...] is a character class.
+func wildmatch(pattern, name string, fold bool) bool {
+	var re strings.Builder
+	re.WriteString("^")
+	if fold {
+		re.WriteString("(?i)")
+	}
+	for i := 0; i < len(pattern); i++ {
+		switch ch := pattern[i]; ch {
+		case '*':
+			if i+1 < len(pattern) && pattern[i+1] == '*' {
+				i++
+				if i+1 < len(pattern) && pattern[i+1] == '/' {
+					i++
+					re.WriteString("(?:.*/)?")
+				} else {
+					re.WriteString(".*")
+				}
+				continue
+			}
+			re.WriteString("[^/]*")
+		case '?':
+			re.WriteString("[^/]")
+		case '[':
+			end := strings.IndexByte(pattern[i+1:], ']')
+			if end < 0 {
+				re.WriteString(regexp.QuoteMeta("["))
+				continue
+			}
+			class := pattern[i+1 : i+1+end]
+			if strings.HasPrefix(class, "!") {
+				class = "^" + class[1:]
+			}
+			re.WriteString("[" + strings.ReplaceAll(class, `\`, `\\`) + "]")
+			i += end + 1
+		case '\\':
+			if i+1 < len(pattern) {
+				i++
+				re.WriteString(regexp.QuoteMeta(pattern[i : i+1]))
+			}
+		default:
+			re.WriteString(regexp.QuoteMeta(string(ch)))
+		}
+	}
+	re.WriteString("$")
+	rx, err := regexp.Compile(re.String())
+	return err == nil && rx.MatchString(name)
 }
 
 // get returns the value of section.key and whether it is set. A key set

@@ -27,8 +27,8 @@
 // committer are the configured git user (author.*, committer.*, user.*;
 // the repository's config, then ~/.gitconfig and
 // $XDG_CONFIG_HOME/git/config, then /etc/gitconfig; GIT_CONFIG_GLOBAL,
-// GIT_CONFIG_SYSTEM and GIT_CONFIG_NOSYSTEM as in git; [include] is not
-// followed). With commit.gpgSign true the commit is signed, or not made
+// GIT_CONFIG_SYSTEM and GIT_CONFIG_NOSYSTEM as in git; [include] and
+// [includeIf] with gitdir:, gitdir/i: and onbranch: are followed). With commit.gpgSign true the commit is signed, or not made
 // (ErrSigning): gpg.format ssh signs with the private key file named by
 // user.signingKey (SSHSIG, namespace "git", as ssh-keygen -Y sign);
 // openpgp signs with the unencrypted secret key file named by
