@@ -2,7 +2,10 @@ package memory
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // resolve brings the edges of every dirty file up to date.
@@ -19,23 +22,47 @@ func (g *Graph) resolve() {
 	if len(g.dirty) == 0 {
 		return
 	}
-	order := make([]uint32, 0, len(g.dirty))
+	var todo []*fileState
 	for f := range g.dirty {
-		order = append(order, f)
-	}
-	slices.Sort(order)
-	touched := map[uint32]struct{}{}
-	for _, f := range order {
-		fs := g.files[g.nodes[f].path]
-		if fs == nil || fs.node != f {
-			continue
+		if fs := g.files[g.nodes[f].path]; fs != nil && fs.node == f {
+			todo = append(todo, fs)
 		}
+	}
+	slices.SortFunc(todo, func(a, b *fileState) int { return cmp.Compare(a.node, b.node) })
+	// fileEdges only reads the graph: compute every file's edges side by
+	// side, then swap them in, in order.
+	edges := make([][]ownedEdge, len(todo))
+	parallel(len(todo), func(i int) { edges[i] = g.fileEdges(todo[i]) })
+	touched := map[uint32]struct{}{}
+	for i, fs := range todo {
 		g.removeEdges(fs.edges, touched)
-		fs.edges = g.fileEdges(fs)
+		fs.edges = edges[i]
 		g.addEdges(fs.edges, touched)
 	}
 	g.canonical(touched)
 	clear(g.dirty)
+}
+
+// parallel calls fn(0..n-1) on up to GOMAXPROCS goroutines, each taking
+// the next index; small n runs inline.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/64)
+	if workers < 2 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // canonical sorts the adjacency of the touched nodes (by a hash of the
@@ -43,7 +70,13 @@ func (g *Graph) resolve() {
 // sums their walk weights afresh, so that the same edges always give the
 // same walk, bit for bit, in this session and after a reopen.
 func (g *Graph) canonical(touched map[uint32]struct{}) {
+	nodes := make([]uint32, 0, len(touched))
 	for u := range touched {
+		nodes = append(nodes, u)
+	}
+	// Each node's adjacency and sum are its own: sort them side by side.
+	parallel(len(nodes), func(i int) {
+		u := nodes[i]
 		hs := g.adj[u]
 		slices.SortFunc(hs, func(a, b half) int {
 			return cmp.Or(g.cmpNodes(a.to, b.to), cmp.Compare(a.kind, b.kind), cmpBool(a.rev, b.rev))
@@ -53,7 +86,7 @@ func (g *Graph) canonical(touched map[uint32]struct{}) {
 			sum += float64(h.w)
 		}
 		g.wsum[u] = sum
-	}
+	})
 }
 
 // cmpNodes orders nodes by ID hash, then ID.
