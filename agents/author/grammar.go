@@ -14,8 +14,7 @@ import (
 // chooses to stop reaches the end of its last block. The price is length:
 // REPLACE lines are at most a little longer than the file's longest line,
 // and their number is what the budget leaves (about 30 lines of 40 bytes
-// for MaxAnswerTokens). Tests, which go to a file of their own, are not
-// constrained.
+// for MaxAnswerTokens).
 const (
 	grammarBlocks      = 3   // blocks in one answer, at most
 	grammarSearchLines = 30  // lines in one SEARCH, at most
@@ -30,14 +29,21 @@ const (
 // SEARCH/REPLACE blocks that edit the task's file: every SEARCH line is a
 // line of the file as the prompt shows it, so a SEARCH can only fail by
 // choosing lines out of order, never by misquoting them. answerTokens
-// bounds the REPLACE part. It returns "" when the task has no file to
-// constrain to (a new file, tests in a file of their own), the file's
-// excerpt is unusable, or the budget is too small for a one-line edit.
+// bounds the REPLACE part. Only the tasks that edit one place of one file
+// are constrained (a fix, a TODO, a doc comment); it returns "" for the
+// others (tests go to a file of their own, an instruction may touch any
+// file), when the task has no file, the file's excerpt is unusable, or the
+// budget is too small for a one-line edit.
 //
 // A backend that cannot apply grammars answers as it would without one;
 // the parser checks every answer the same way.
 func editGrammar(t *Task, file *fileExcerpt, answerTokens int) string {
-	if t.Kind == KindTests || t.File == "" || file == nil || strings.ContainsAny(t.File, "\n\x00") {
+	switch t.Kind {
+	case KindFix, KindTodo, KindDoc:
+	default:
+		return "" // tests go to a file of their own; an instruction may touch any file
+	}
+	if t.File == "" || file == nil || strings.ContainsAny(t.File, "\n\x00") {
 		return ""
 	}
 	seen := map[string]bool{}

@@ -70,6 +70,7 @@ func TestEditGrammarFitsTheBudget(t *testing.T) {
 		file *fileExcerpt
 	}{
 		{&Task{Kind: KindTests, File: "calc/calc.go"}, file},
+		{&Task{Kind: KindInstruction, File: "calc/calc.go"}, file},
 		{&Task{Kind: KindFix}, file},
 		{task, nil},
 		{task, &fileExcerpt{text: "\n\n  \n"}},
