@@ -52,15 +52,18 @@ func newBuildCache(ctx context.Context, g *goEnv, dir string) (*buildCache, erro
 		return nil, fmt.Errorf("the Critic's build cache %s must not overlap the user's GOCACHE %s, which the sandbox only reads", dir, shared)
 	}
 	bc := &buildCache{dir: filepath.Join(dir, "local"), private: dir}
-	// The helper is shared by every private cache.
-	binDir := filepath.Join(dir, "bin")
-	if baseErr == nil {
-		binDir = filepath.Join(base, "aios", "bin")
-	}
-	for _, d := range []string{bc.dir, filepath.Join(dir, "entries"), binDir} {
+	for _, d := range []string{bc.dir, filepath.Join(dir, "entries")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, err
 		}
+	}
+	// The helper is shared by every private cache, in the user's cache
+	// directory when there is a writable one.
+	binDir := filepath.Join(dir, "bin")
+	if common := filepath.Join(base, "aios", "bin"); baseErr == nil && os.MkdirAll(common, 0o755) == nil {
+		binDir = common
+	} else if err := os.MkdirAll(binDir, 0o755); err != nil {
+		return nil, err
 	}
 	if !goAtLeast(g.version, 24) {
 		bc.info = fmt.Sprintf("private build cache %s (%s has no GOCACHEPROG: the first review of a module is a cold build)", dir, g.version)
