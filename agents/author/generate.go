@@ -51,6 +51,11 @@ func (g *Generator) ask(ctx context.Context, user string, maxTokens int, grammar
 		Grammar:   grammar,
 	}
 	res, err := g.Model.Generate(ctx, ireq, func(inference.Chunk) error { return nil })
+	if errors.Is(err, inference.ErrNotSupported) && ireq.Grammar != "" {
+		// A vocabulary that cannot spell the grammar: answer unconstrained.
+		ireq.Grammar = ""
+		res, err = g.Model.Generate(ctx, ireq, func(inference.Chunk) error { return nil })
+	}
 	if errors.Is(err, inference.ErrNotSupported) {
 		ireq.Messages, ireq.Prompt = nil, systemPrompt+"\n\n"+user+"\n"
 		res, err = g.Model.Generate(ctx, ireq, func(inference.Chunk) error { return nil })

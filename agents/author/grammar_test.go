@@ -1,10 +1,14 @@
 package author
 
 import (
+	"context"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/aios-dev/aios/inference"
 )
 
 // grammarBound reads the bounds back out of an edit grammar and returns
@@ -91,5 +95,29 @@ func TestGBNFString(t *testing.T) {
 		if got := gbnfString(in); got != want {
 			t.Errorf("gbnfString(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// grammarRefuser is a model whose vocabulary cannot spell grammars.
+type grammarRefuser struct{ reqs []inference.Request }
+
+func (m *grammarRefuser) Generate(_ context.Context, req *inference.Request, _ func(inference.Chunk) error) (*inference.Result, error) {
+	m.reqs = append(m.reqs, *req)
+	if req.Grammar != "" {
+		return nil, fmt.Errorf("%w: the vocabulary cannot spell the grammar", inference.ErrNotSupported)
+	}
+	return &inference.Result{Text: "ok", Backend: "local"}, nil
+}
+
+// A model that cannot sample under the grammar answers without it.
+func TestAskWithoutTheGrammarWhenRefused(t *testing.T) {
+	m := &grammarRefuser{}
+	g := &Generator{Model: m}
+	res, err := g.ask(context.Background(), "fix it", 64, `root ::= "x"`)
+	if err != nil || res.Text != "ok" {
+		t.Fatalf("ask: %+v, %v", res, err)
+	}
+	if len(m.reqs) != 2 || m.reqs[0].Grammar == "" || m.reqs[1].Grammar != "" || len(m.reqs[1].Messages) != 2 {
+		t.Fatalf("requests: %+v", m.reqs)
 	}
 }
