@@ -28,13 +28,16 @@
 // the repository's config, then ~/.gitconfig and
 // $XDG_CONFIG_HOME/git/config, then /etc/gitconfig; GIT_CONFIG_GLOBAL,
 // GIT_CONFIG_SYSTEM and GIT_CONFIG_NOSYSTEM as in git; [include] and
-// [includeIf] with gitdir:, gitdir/i: and onbranch: are followed). With commit.gpgSign true the commit is signed, or not made
-// (ErrSigning): gpg.format ssh signs with the private key file named by
-// user.signingKey (SSHSIG, namespace "git", as ssh-keygen -Y sign);
-// openpgp signs with the unencrypted secret key file named by
+// [includeIf] with gitdir:, gitdir/i: and onbranch: are followed). With
+// commit.gpgSign true the commit is signed, or not made (ErrSigning):
+// gpg.format ssh signs in SSHSIG format (namespace "git", as ssh-keygen
+// -Y sign) with the key user.signingKey names: a public key (literal,
+// key::, or a .pub file) is used through ssh-agent (SSH_AUTH_SOCK), or
+// the private key beside a .pub file; a private key file is used
+// directly. openpgp signs with the unencrypted secret key file named by
 // aios.signingKeyFile (SigningKeyFileKey), since keys behind gpg-agent
-// are out of reach. Encrypted keys and agent-only keys fail with what to
-// do.
+// are out of reach. Encrypted key files and keys the agent does not hold
+// fail with what to do.
 //
 // # Undo
 //

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 )
 
 // SigningKeyFileKey is the git config key naming an OpenPGP secret key
@@ -66,33 +68,49 @@ func (s *session) path(p string) string {
 }
 
 func (s *session) sshSigner(key string) (signFunc, error) {
-	switch {
-	case key == "":
-		return nil, fmt.Errorf("%w: gpg.format is ssh but user.signingKey is not set: set it to your private key file (git config user.signingKey ~/.ssh/id_ed25519)", ErrSigning)
-	case strings.HasPrefix(key, "key::") || strings.HasPrefix(key, "ssh-") || strings.HasPrefix(key, "ecdsa-") || strings.HasPrefix(key, "sk-"):
-		return nil, fmt.Errorf("%w: user.signingKey holds a public key, whose private half lives in ssh-agent, which aios cannot use: set it to the private key file", ErrSigning)
+	if key == "" {
+		return nil, fmt.Errorf("%w: gpg.format is ssh but user.signingKey is not set: set it to your private key file (git config user.signingKey ~/.ssh/id_ed25519), or to a public key whose private half is in ssh-agent", ErrSigning)
 	}
-	file := s.path(key)
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("%w: user.signingKey: %v", ErrSigning, err)
-	}
-	if _, _, _, _, perr := ssh.ParseAuthorizedKey(data); perr == nil {
-		// A public key file: git asks ssh-agent. Use the private key next
-		// to it when there is one.
-		priv := strings.TrimSuffix(file, ".pub")
-		if priv == file {
-			return nil, fmt.Errorf("%w: user.signingKey %s is a public key, whose private half lives in ssh-agent, which aios cannot use: set it to the private key file", ErrSigning, file)
+	// A public key, literal or in a file, names a key in ssh-agent, as
+	// for git; a .pub file may also have its private key next to it.
+	var pub ssh.PublicKey
+	var file string
+	var data []byte
+	if lit, ok := strings.CutPrefix(key, "key::"); ok || strings.HasPrefix(key, "ssh-") || strings.HasPrefix(key, "ecdsa-") || strings.HasPrefix(key, "sk-") {
+		p, _, _, _, err := ssh.ParseAuthorizedKey([]byte(lit))
+		if err != nil {
+			return nil, fmt.Errorf("%w: user.signingKey is not a valid SSH public key: %v", ErrSigning, err)
 		}
+		pub = p
+	} else {
+		file = s.path(key)
+		var err error
+		if data, err = os.ReadFile(file); err != nil {
+			return nil, fmt.Errorf("%w: user.signingKey: %v", ErrSigning, err)
+		}
+		if p, _, _, _, perr := ssh.ParseAuthorizedKey(data); perr == nil {
+			pub = p
+		}
+	}
+	if pub != nil {
+		sign, agentErr := agentSigner(pub)
+		if agentErr == nil {
+			return sign, nil
+		}
+		priv := strings.TrimSuffix(file, ".pub")
+		if file == "" || priv == file {
+			return nil, fmt.Errorf("%w: user.signingKey is a public key and ssh-agent cannot sign with it (%v): add the key to the agent (ssh-add), or set user.signingKey to the private key file", ErrSigning, agentErr)
+		}
+		var err error
 		if data, err = os.ReadFile(priv); err != nil {
-			return nil, fmt.Errorf("%w: user.signingKey %s is a public key and its private key cannot be read (%v): set it to the private key file", ErrSigning, file, err)
+			return nil, fmt.Errorf("%w: user.signingKey %s is a public key, ssh-agent cannot sign with it (%v) and its private key cannot be read (%v): add the key to the agent (ssh-add), or set user.signingKey to the private key file", ErrSigning, file, agentErr, err)
 		}
 		file = priv
 	}
 	raw, err := ssh.ParseRawPrivateKey(data)
 	var missing *ssh.PassphraseMissingError
 	if errors.As(err, &missing) {
-		return nil, fmt.Errorf("%w: the SSH key %s is protected by a passphrase, which aios cannot ask for: use a key without one for signing, or set commit.gpgSign false for this repository", ErrSigning, file)
+		return nil, fmt.Errorf("%w: the SSH key %s is protected by a passphrase, which aios cannot ask for: add it to ssh-agent (ssh-add) and set user.signingKey to its public key (the .pub file), or set commit.gpgSign false for this repository", ErrSigning, file)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading the SSH key %s: %v", ErrSigning, file, err)
@@ -183,4 +201,47 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// agentSigner signs with the key pub held by the ssh-agent at
+// SSH_AUTH_SOCK, as ssh-keygen -Y sign does for a public key. It checks
+// now that the agent holds the key, and connects again to sign.
+func agentSigner(pub ssh.PublicKey) (signFunc, error) {
+	sock := os.Getenv("SSH_AUTH_SOCK")
+	if sock == "" {
+		return nil, errors.New("SSH_AUTH_SOCK is not set")
+	}
+	find := func() (ssh.Signer, net.Conn, error) {
+		conn, err := net.DialTimeout("unix", sock, 5*time.Second)
+		if err != nil {
+			return nil, nil, fmt.Errorf("connecting to the agent: %v", err)
+		}
+		conn.SetDeadline(time.Now().Add(30 * time.Second)) // a hardware key may wait for a touch
+		signers, err := agent.NewClient(conn).Signers()
+		if err != nil {
+			conn.Close()
+			return nil, nil, fmt.Errorf("listing the agent's keys: %v", err)
+		}
+		want := pub.Marshal()
+		for _, sg := range signers {
+			if bytes.Equal(sg.PublicKey().Marshal(), want) {
+				return sg, conn, nil
+			}
+		}
+		conn.Close()
+		return nil, nil, fmt.Errorf("the agent does not hold the key %s", ssh.FingerprintSHA256(pub))
+	}
+	_, conn, err := find()
+	if err != nil {
+		return nil, err
+	}
+	conn.Close()
+	return func(payload []byte) (string, error) {
+		sg, conn, err := find()
+		if err != nil {
+			return "", fmt.Errorf("%w: ssh-agent: %v", ErrSigning, err)
+		}
+		defer conn.Close()
+		return sshSign(sg, "git", payload)
+	}, nil
 }

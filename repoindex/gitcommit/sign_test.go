@@ -11,6 +11,7 @@ import (
 	"crypto/rsa"
 	"encoding/pem"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +24,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 
 	gogit "github.com/go-git/go-git/v5"
 )
@@ -97,6 +99,7 @@ func TestSSHSigning(t *testing.T) {
 	fsck(t, dir)
 
 	// Every way signing cannot work fails, and nothing is committed.
+	t.Setenv("SSH_AUTH_SOCK", "")
 	encBlock, _ := ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte("secret"))
 	encFile := filepath.Join(keys, "encrypted")
 	os.WriteFile(encFile, pem.EncodeToMemory(encBlock), 0o600)
@@ -239,5 +242,111 @@ func TestSSHSigningKeyTypes(t *testing.T) {
 				t.Fatalf("git verify-commit: %v\n%s", err, out)
 			}
 		})
+	}
+}
+
+// serveAgent runs an in-process ssh-agent holding keys and points
+// SSH_AUTH_SOCK at it.
+func serveAgent(t *testing.T, keys ...any) {
+	t.Helper()
+	ring := agent.NewKeyring()
+	for _, k := range keys {
+		if err := ring.Add(agent.AddedKey{PrivateKey: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir, err := os.MkdirTemp("", "agent") // short: unix socket paths are limited
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	sock := filepath.Join(dir, "s")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				agent.ServeAgent(ring, c)
+			}()
+		}
+	}()
+	t.Setenv("SSH_AUTH_SOCK", sock)
+}
+
+// A public signing key signs through ssh-agent, as with git: literal,
+// or a .pub file with or without its private key beside it (that one
+// protected by a passphrase, which only the agent can use).
+func TestSSHSigningWithAgent(t *testing.T) {
+	if _, err := exec.LookPath("ssh-keygen"); err != nil {
+		t.Skip("ssh-keygen is needed by git to verify SSH signatures")
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rsaKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sshPub, _ := ssh.NewPublicKey(pub)
+	rsaPub, _ := ssh.NewPublicKey(&rsaKey.PublicKey)
+	keys := t.TempDir()
+	encBlock, _ := ssh.MarshalPrivateKeyWithPassphrase(priv, "", []byte("secret"))
+	os.WriteFile(filepath.Join(keys, "id_ed25519"), pem.EncodeToMemory(encBlock), 0o600)
+	os.WriteFile(filepath.Join(keys, "id_ed25519.pub"), ssh.MarshalAuthorizedKey(sshPub), 0o644)
+	os.WriteFile(filepath.Join(keys, "lone_rsa.pub"), ssh.MarshalAuthorizedKey(rsaPub), 0o644)
+	allowed := filepath.Join(keys, "allowed_signers")
+	os.WriteFile(allowed, []byte("global@example.com "+string(ssh.MarshalAuthorizedKey(sshPub))+"global@example.com "+string(ssh.MarshalAuthorizedKey(rsaPub))), 0o644)
+
+	dir := newRepo(t, map[string]string{"a.txt": "a\n"})
+	git(t, dir, "config", "commit.gpgSign", "true")
+	git(t, dir, "config", "gpg.format", "ssh")
+	git(t, dir, "config", "gpg.ssh.allowedSignersFile", allowed)
+	r := openRepo(t, dir)
+	serveAgent(t, priv, rsaKey)
+	for _, key := range []string{
+		"key::" + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))),
+		strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))),
+		filepath.Join(keys, "id_ed25519.pub"),
+		filepath.Join(keys, "lone_rsa.pub"),
+	} {
+		git(t, dir, "config", "user.signingKey", key)
+		res := commit(t, r, "feat: signed by the agent", put("a.txt", key))
+		if res.Signed != "ssh" {
+			t.Errorf("%s: Result.Signed = %q", key, res.Signed)
+		}
+		if out, err := gitErr(dir, "verify-commit", "-v", "HEAD"); err != nil {
+			t.Fatalf("%s: git verify-commit: %v\n%s", key, err, out)
+		}
+	}
+	fsck(t, dir)
+
+	// A key the agent does not hold, or no agent: nothing is committed,
+	// and the error says what to do.
+	other, _, _ := ed25519.GenerateKey(rand.Reader)
+	otherPub, _ := ssh.NewPublicKey(other)
+	for _, c := range []struct{ key, sock, want string }{
+		{"key::" + strings.TrimSpace(string(ssh.MarshalAuthorizedKey(otherPub))), os.Getenv("SSH_AUTH_SOCK"), "does not hold the key"},
+		{filepath.Join(keys, "lone_rsa.pub"), "", "SSH_AUTH_SOCK is not set"},
+		{filepath.Join(keys, "id_ed25519.pub"), "", "passphrase"},
+	} {
+		t.Setenv("SSH_AUTH_SOCK", c.sock)
+		git(t, dir, "config", "user.signingKey", c.key)
+		head := git(t, dir, "rev-parse", "HEAD")
+		_, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "unsigned?")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}})
+		if !errors.Is(err, ErrSigning) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Commit = %v, want ErrSigning saying %q", c.key, err, c.want)
+		}
+		if git(t, dir, "rev-parse", "HEAD") != head {
+			t.Errorf("%s: something was committed", c.key)
+		}
 	}
 }
