@@ -31,9 +31,9 @@ run: build llama-libs
 
 # Debian packages the tests use: Neovim drives the real-editor test, Node.js
 # and npm the VS Code protocol test, bubblewrap the critic's sandbox, git
-# the repositories the tests create.
+# the repositories the tests create, GnuPG the signed AI commits.
 TEST_DEBS := $(if $(shell command -v nvim),,neovim) $(if $(shell command -v node),,nodejs) $(if $(shell command -v npm),,npm) \
-	$(if $(shell command -v bwrap),,bubblewrap) $(if $(shell command -v git),,git)
+	$(if $(shell command -v bwrap),,bubblewrap) $(if $(shell command -v git),,git) $(if $(shell command -v gpg),,gnupg)
 test-deps:
 	@if [ -n "$(strip $(TEST_DEBS))" ]; then \
 		echo "installing $(strip $(TEST_DEBS)) (needed by the tests)"; \

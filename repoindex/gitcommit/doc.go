@@ -35,9 +35,11 @@
 // key::, or a .pub file) is used through ssh-agent (SSH_AUTH_SOCK), or
 // the private key beside a .pub file; a private key file is used
 // directly. openpgp signs with the unencrypted secret key file named by
-// aios.signingKeyFile (SigningKeyFileKey), since keys behind gpg-agent
-// are out of reach. Encrypted key files and keys the agent does not hold
-// fail with what to do.
+// aios.signingKeyFile (SigningKeyFileKey) when set, else as git does:
+// with gpg.openpgp.program or gpg.program (default gpg) and its agent,
+// by user.signingKey or the committer's identity. Encrypted key files,
+// keys the agent or gpg does not hold, and a missing gpg fail with what
+// to do.
 //
 // # Undo
 //

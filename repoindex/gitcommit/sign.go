@@ -2,10 +2,12 @@ package gitcommit
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -17,8 +19,8 @@ import (
 
 // SigningKeyFileKey is the git config key naming an OpenPGP secret key
 // file (armored or binary, unencrypted) to sign with when
-// commit.gpgSign is true and gpg.format is openpgp: gpg keeps its keys
-// behind gpg-agent, which aios cannot use. For example:
+// commit.gpgSign is true and gpg.format is openpgp, instead of running
+// gpg (for machines without GnuPG). For example:
 //
 //	gpg --export-secret-keys --armor KEYID > ~/.config/aios/signing.asc  (a key without passphrase)
 //	git config aios.signingKeyFile ~/.config/aios/signing.asc
@@ -125,7 +127,7 @@ func (s *session) sshSigner(key string) (signFunc, error) {
 func (s *session) openpgpSigner(key string, now time.Time) (signFunc, error) {
 	file, ok := s.cfg.get("aios", "signingKeyFile")
 	if !ok || strings.TrimSpace(file) == "" {
-		return nil, fmt.Errorf("%w: commit.gpgSign is true with OpenPGP keys, which gpg keeps behind gpg-agent where aios cannot reach them: export an unencrypted secret key to a file and set git config %s to its path, or use SSH signing (gpg.format ssh), or set commit.gpgSign false for this repository", ErrSigning, SigningKeyFileKey)
+		return s.gpgProgramSigner(key)
 	}
 	file = s.path(strings.TrimSpace(file))
 	data, err := os.ReadFile(file)
@@ -244,4 +246,63 @@ func agentSigner(pub ssh.PublicKey) (signFunc, error) {
 		defer conn.Close()
 		return sshSign(sg, "git", payload)
 	}, nil
+}
+
+// gpgProgramSigner signs as git does without aios.signingKeyFile: with
+// the program gpg.openpgp.program or gpg.program (default gpg), run as
+// "PROGRAM --status-fd=2 -bsau KEY", where KEY is user.signingKey or the
+// committer's "Name <email>". gpg-agent holds the key and asks for its
+// passphrase if it must. Before anything is written it checks that the
+// program exists and holds a secret key for KEY.
+func (s *session) gpgProgramSigner(key string) (signFunc, error) {
+	prog, _ := s.cfg.getSub("gpg", "openpgp", "program")
+	if strings.TrimSpace(prog) == "" {
+		prog, _ = s.cfg.get("gpg", "program")
+	}
+	if prog = strings.TrimSpace(prog); prog == "" {
+		prog = "gpg"
+	}
+	help := fmt.Sprintf("install GnuPG, or export an unencrypted secret key to a file and set git config %s to its path, or use SSH signing (gpg.format ssh), or set commit.gpgSign false for this repository", SigningKeyFileKey)
+	path, err := exec.LookPath(prog)
+	if err != nil {
+		return nil, fmt.Errorf("%w: commit.gpgSign is true and the OpenPGP program %q cannot be run (%v): %s", ErrSigning, prog, err, help)
+	}
+	if key == "" {
+		_, committer, err := s.cfg.identities()
+		if err != nil {
+			return nil, err
+		}
+		key = committer.name + " <" + committer.email + ">"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, path, "--batch", "--list-secret-keys", "--", key).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("%w: %s holds no secret key for %q (%v: %s): %s", ErrSigning, prog, key, err, clipText(out, 300), help)
+	}
+	return func(payload []byte) (string, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // gpg-agent may ask for a passphrase
+		defer cancel()
+		cmd := exec.CommandContext(ctx, path, "--status-fd=2", "-bsau", key)
+		cmd.Stdin = bytes.NewReader(payload)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		if err != nil || !bytes.Contains(stderr.Bytes(), []byte("\n[GNUPG:] SIG_CREATED ")) && !bytes.HasPrefix(stderr.Bytes(), []byte("[GNUPG:] SIG_CREATED ")) {
+			return "", fmt.Errorf("%w: %s did not sign (%v): %s", ErrSigning, prog, err, clipText(stderr.Bytes(), 500))
+		}
+		sig := stdout.String()
+		if !strings.HasPrefix(sig, "-----BEGIN PGP SIGNATURE-----") {
+			return "", fmt.Errorf("%w: %s wrote no armored signature", ErrSigning, prog)
+		}
+		return sig, nil
+	}, nil
+}
+
+// clipText returns b as trimmed text of at most n bytes.
+func clipText(b []byte, n int) string {
+	t := strings.TrimSpace(string(b))
+	if len(t) > n {
+		t = t[:n] + "…"
+	}
+	return t
 }

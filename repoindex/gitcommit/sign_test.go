@@ -11,6 +11,7 @@ import (
 	"crypto/rsa"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -146,7 +147,8 @@ func TestOpenPGPSigning(t *testing.T) {
 	dir := newRepo(t, map[string]string{"a.txt": "a\n"})
 	git(t, dir, "config", "commit.gpgSign", "true")
 	r := openRepo(t, dir)
-	// Without a key file: gpg-agent is out of reach, so Commit refuses.
+	// Without a key file, gpg signs, and this test's gpg home has no key.
+	gpgHome(t)
 	if _, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "x")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}}); !errors.Is(err, ErrSigning) || !strings.Contains(err.Error(), SigningKeyFileKey) {
 		t.Errorf("no key file: %v", err)
 	}
@@ -349,4 +351,91 @@ func TestSSHSigningWithAgent(t *testing.T) {
 			t.Errorf("%s: something was committed", c.key)
 		}
 	}
+}
+
+// Without aios.signingKeyFile, OpenPGP signing goes through the gpg
+// program as with git (gpg-agent keeps the key): by the committer's
+// identity, by user.signingKey, and through gpg.program.
+func TestOpenPGPSigningWithGPG(t *testing.T) {
+	gpg, err := exec.LookPath("gpg")
+	if err != nil {
+		t.Skip("gpg is not installed (make test installs gnupg)")
+	}
+	home := gpgHome(t)
+	if out, err := exec.Command(gpg, "--batch", "--passphrase", "", "--quick-gen-key", "Global User <global@example.com>", "ed25519", "sign", "never").CombinedOutput(); err != nil {
+		t.Fatalf("gpg --quick-gen-key: %v\n%s", err, out)
+	}
+	fpr := ""
+	out, _ := exec.Command(gpg, "--batch", "--with-colons", "--list-secret-keys").Output()
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Split(line, ":"); len(f) > 9 && f[0] == "fpr" {
+			fpr = f[9]
+			break
+		}
+	}
+	if fpr == "" {
+		t.Fatalf("no fingerprint in %s", out)
+	}
+	wrapper := filepath.Join(home, "my-gpg")
+	os.WriteFile(wrapper, []byte("#!/bin/sh\nexec "+gpg+" \"$@\"\n"), 0o755)
+
+	dir := newRepo(t, map[string]string{"a.txt": "a\n"})
+	git(t, dir, "config", "commit.gpgSign", "true")
+	r := openRepo(t, dir)
+	for i, c := range []struct{ key, program string }{{"", ""}, {fpr, ""}, {"global@example.com", wrapper}} {
+		if c.key != "" {
+			git(t, dir, "config", "user.signingKey", c.key)
+		}
+		if c.program != "" {
+			git(t, dir, "config", "gpg.program", c.program)
+		}
+		res := commit(t, r, fmt.Sprintf("feat: signed by gpg %d", i), put("a.txt", fmt.Sprint(i)))
+		if res.Signed != "openpgp" {
+			t.Errorf("case %d: Result.Signed = %q", i, res.Signed)
+		}
+		if out, err := gitErr(dir, "verify-commit", "-v", "HEAD"); err != nil {
+			t.Fatalf("case %d: git verify-commit: %v\n%s", i, err, out)
+		}
+		if got := git(t, dir, "log", "-1", "--format=%G?"); got != "G" {
+			t.Errorf("case %d: %%G? = %q, want G", i, got)
+		}
+	}
+	fsck(t, dir)
+
+	// A key gpg does not hold, or a program that does not exist: nothing
+	// is committed.
+	for _, c := range []struct{ key, program, want string }{
+		{"nobody@example.com", wrapper, "no secret key"},
+		{fpr, filepath.Join(home, "missing-gpg"), "cannot be run"},
+	} {
+		git(t, dir, "config", "user.signingKey", c.key)
+		git(t, dir, "config", "gpg.program", c.program)
+		head := git(t, dir, "rev-parse", "HEAD")
+		_, err := r.Commit(context.Background(), Request{Files: []File{put("a.txt", "unsigned?")}, Message: "fix: x", Trailers: Trailers{Agent: "coder"}})
+		if !errors.Is(err, ErrSigning) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s via %s: Commit = %v, want ErrSigning saying %q", c.key, c.program, err, c.want)
+		}
+		if git(t, dir, "rev-parse", "HEAD") != head {
+			t.Errorf("%s: something was committed", c.key)
+		}
+	}
+}
+
+// gpgHome points GNUPGHOME at a new empty directory and stops the
+// gpg-agent that gpg starts there when the test ends.
+func gpgHome(t *testing.T) string {
+	t.Helper()
+	home, err := os.MkdirTemp("", "gpg") // short: gpg-agent's socket lives here
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(home, 0o700)
+	t.Setenv("GNUPGHOME", home)
+	t.Cleanup(func() {
+		cmd := exec.Command("gpgconf", "--kill", "gpg-agent")
+		cmd.Env = append(os.Environ(), "GNUPGHOME="+home)
+		cmd.Run()
+		os.RemoveAll(home)
+	})
+	return home
 }
