@@ -95,7 +95,7 @@ func (ix *Index) bufferEntry(rel string, content []byte, old *bufEntry) (e *bufE
 			return e, 0, 1
 		}
 		var rec []byte
-		rec, e.syn = ix.parseRecordWith(rel, content, ix.trees)
+		rec, e.syn, _ = ix.parseRecordWith(rel, content, ix.trees)
 		ix.cache.put(keyFor(rel, e.blob), rec)
 		return e, 1, 0
 	}

@@ -61,6 +61,14 @@ type Options struct {
 	// Logger receives progress and recoveries; nil discards.
 	Logger *slog.Logger
 
+	// OnParsed, when set, is called from the index's workers as each
+	// file on disk is parsed by Refresh or UpdateFiles (not for content
+	// found parsed already, nor for buffers), before the update that lists
+	// it is applied: a consumer can start on it while the rest is parsed.
+	// It must return quickly and must not call the Index. Content and
+	// Syntax are the callee's to keep.
+	OnParsed func(ParsedFile)
+
 	// Now is the clock of the racy-clean checks and of Timings.At. It must
 	// follow the file system's clock. Nil means time.Now.
 	Now func() time.Time

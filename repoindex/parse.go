@@ -14,22 +14,24 @@ import (
 // syntax state. ErrBinary and parser errors become markers, so the same
 // blob is never parsed again.
 func (ix *Index) parseRecord(rel string, content []byte) (rec []byte, syn synState) {
-	return ix.parseRecordWith(rel, content, nil)
+	rec, syn, _ = ix.parseRecordWith(rel, content, nil)
+	return rec, syn
 }
 
 // parseRecordWith is parseRecord through trees (nil: a fresh parse), for
-// the files parsed again and again: open buffers.
-func (ix *Index) parseRecordWith(rel string, content []byte, trees *syntax.Trees) (rec []byte, syn synState) {
+// the files parsed again and again: open buffers. It also returns the
+// parsed File (nil when the parse failed).
+func (ix *Index) parseRecordWith(rel string, content []byte, trees *syntax.Trees) (rec []byte, syn synState, f *syntax.File) {
 	ix.parses.Add(1)
 	f, err := ix.safeParse(rel, content, trees)
 	switch {
 	case err == nil:
-		return ix.codec.encode([]byte{blobParsed}, f), synParsed
+		return ix.codec.encode([]byte{blobParsed}, f), synParsed, f
 	case errors.Is(err, syntax.ErrBinary):
-		return []byte{blobBinary}, synBinary
+		return []byte{blobBinary}, synBinary, nil
 	default:
 		ix.log.Warn("repoindex: parse failed", "path", rel, "err", err)
-		return append([]byte{blobFailed}, err.Error()...), synFailed
+		return append([]byte{blobFailed}, err.Error()...), synFailed, nil
 	}
 }
 

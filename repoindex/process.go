@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.etcd.io/bbolt"
+
+	"github.com/aios-dev/aios/repoindex/syntax"
 )
 
 // job is one file whose blob or syntax state must be (re)computed.
@@ -254,8 +256,12 @@ func (p *processor) one(j job) (outcome, pending, *claim) {
 			e.syn, _ = recordState(rec)
 			p.reused.Add(1)
 		} else {
-			rec, e.syn = p.ix.parseRecord(j.rel, content)
+			var f *syntax.File
+			rec, e.syn, f = p.ix.parseRecordWith(j.rel, content, nil)
 			p.parsed.Add(1)
+			if f != nil && p.ix.opts.OnParsed != nil {
+				p.ix.opts.OnParsed(ParsedFile{Path: j.rel, Blob: b.String(), Content: content, Syntax: f})
+			}
 		}
 		e.racy = e.st.racy(p.scan)
 		key := keyFor(j.rel, b)

@@ -92,3 +92,11 @@ type Stats struct {
 	Parses      int64 // parses done since Open
 	LastRefresh Timings
 }
+
+// ParsedFile is one file on disk as Options.OnParsed receives it.
+type ParsedFile struct {
+	Path    string // slash path relative to Root
+	Blob    string // git blob hash (hex), as FileInfo.Blob
+	Content []byte
+	Syntax  *syntax.File
+}

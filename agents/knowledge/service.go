@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aios-dev/aios/memory"
@@ -41,6 +42,10 @@ type Service struct {
 
 	mu   sync.Mutex // serialises syncs into memory; guards pkgs
 	pkgs *packages
+
+	refreshMu sync.Mutex               // one Refresh at a time
+	stream    atomic.Pointer[ingester] // set while a Refresh streams parsed files into memory
+	noStream  bool                     // tests: index everything after the parse
 }
 
 // metaKey records, per file, the blob memory last indexed.
@@ -73,8 +78,9 @@ func Open(opts Options) (*Service, error) {
 	var ix *repoindex.Index
 	var ixErr error
 	var wg sync.WaitGroup
+	s := &Service{opts: opts, log: opts.Logger, st: st, pkgs: newPackages(opts.Root)}
 	wg.Go(func() {
-		ix, ixErr = repoindex.Open(repoindex.Options{Root: opts.Root, DB: st.DB(), Overlay: opts.Overlay, Logger: opts.Logger})
+		ix, ixErr = repoindex.Open(repoindex.Options{Root: opts.Root, DB: st.DB(), Overlay: opts.Overlay, Logger: opts.Logger, OnParsed: s.onParsed})
 	})
 	mem, err := memory.Open(memory.Options{Store: st, Embedder: opts.Embedder, EmbedModel: opts.EmbedModel, Logger: opts.Logger})
 	wg.Wait()
@@ -88,7 +94,7 @@ func Open(opts Options) (*Service, error) {
 		st.Close()
 		return nil, errors.Join(err, ixErr)
 	}
-	s := &Service{opts: opts, log: opts.Logger, st: st, ix: ix, mem: mem, pkgs: newPackages(opts.Root)}
+	s.ix, s.mem = ix, mem
 	return s, nil
 }
 
@@ -110,38 +116,156 @@ func (s *Service) Close() error {
 type Report struct {
 	Index       *repoindex.Changes
 	Indexed     int // files (re)indexed into memory
+	Streamed    int // of those, files indexed while the index was still parsing
 	Removed     int // files removed from memory
 	Unchanged   int // files memory already had
 	Failed      int // files that could not be indexed (reasons logged)
-	IndexTime   time.Duration
-	MemoryTime  time.Duration
-	HistoryTime time.Duration
+	IndexTime   time.Duration // the index's refresh, with what memory took in meanwhile
+	MemoryTime  time.Duration // memory's reconcile after it
+	HistoryTime time.Duration // reading new git history, beside the index's refresh
 }
 
 // Refresh brings the index up to date with the workspace, reads new git
 // history, and reconciles memory with the index: every file whose blob
 // memory has not indexed yet is (re)indexed and every file gone is removed.
 func (s *Service) Refresh(ctx context.Context) (*Report, error) {
+	s.refreshMu.Lock()
+	defer s.refreshMu.Unlock()
 	rep := &Report{}
 	t0 := time.Now()
+	// Memory takes the files in while the index parses the rest: parsing
+	// is spread over every core, memory's indexing mostly is not, so the
+	// two overlap. New git history comes first (co-change pairs are part
+	// of a file's facts): until it is read, parsed files wait for the
+	// reconcile below.
+	in := s.startIngest(ctx, rep)
+	histDone := make(chan struct{})
+	if s.opts.NoHistory {
+		in.historyRead()
+		close(histDone)
+	} else {
+		go func() {
+			defer close(histDone)
+			t1 := time.Now()
+			if err := s.ix.History(ctx, repoindex.HistoryOptions{}); err != nil && !errors.Is(err, repoindex.ErrNotGit) {
+				s.log.Warn("reading git history", "err", err)
+			}
+			rep.HistoryTime = time.Since(t1)
+			in.historyRead()
+		}()
+	}
 	ch, err := s.ix.Refresh(ctx)
+	streamErr := in.stop()
+	<-histDone
 	if err != nil {
 		return nil, err
 	}
-	rep.Index, rep.IndexTime = ch, time.Since(t0)
-	if !s.opts.NoHistory {
-		t1 := time.Now()
-		if err := s.ix.History(ctx, repoindex.HistoryOptions{}); err != nil && !errors.Is(err, repoindex.ErrNotGit) {
-			s.log.Warn("reading git history", "err", err)
-		}
-		rep.HistoryTime = time.Since(t1)
+	if streamErr != nil {
+		return rep, streamErr
 	}
+	rep.Index, rep.IndexTime = ch, time.Since(t0)
 	t2 := time.Now()
-	if err := s.reconcile(ctx, rep); err != nil {
+	if err := s.reconcile(ctx, rep, in.indexed); err != nil {
 		return rep, err
 	}
 	rep.MemoryTime = time.Since(t2)
 	return rep, nil
+}
+
+// ingester indexes files into memory as a Refresh parses them.
+type ingester struct {
+	s       *Service
+	ch      chan repoindex.ParsedFile
+	quit    chan struct{}
+	done    chan struct{}
+	ready   atomic.Bool       // git history is read
+	indexed map[string]string // path → blob indexed or refused, for reconcile; read after done
+	err     error
+}
+
+// startIngest starts taking parsed files in (see onParsed) until stop.
+func (s *Service) startIngest(ctx context.Context, rep *Report) *ingester {
+	in := &ingester{s: s, ch: make(chan repoindex.ParsedFile, 512), quit: make(chan struct{}), done: make(chan struct{}), indexed: map[string]string{}}
+	if !s.noStream {
+		s.stream.Store(in)
+	}
+	go in.run(ctx, rep)
+	return in
+}
+
+func (in *ingester) historyRead() { in.ready.Store(true) }
+
+// stop ends the ingestion once what was handed over is indexed.
+func (in *ingester) stop() error {
+	in.s.stream.CompareAndSwap(in, nil)
+	close(in.quit)
+	<-in.done
+	return in.err
+}
+
+// onParsed hands a file the index has just parsed to the running
+// ingester. It never blocks a parse: when the ingester is behind, or git
+// history is not read yet, the file is left to reconcile.
+func (s *Service) onParsed(pf repoindex.ParsedFile) {
+	in := s.stream.Load()
+	if in == nil || !in.ready.Load() {
+		return
+	}
+	select {
+	case in.ch <- pf:
+	default:
+	}
+}
+
+func (in *ingester) run(ctx context.Context, rep *Report) {
+	defer close(in.done)
+	s := in.s
+	var files []memory.FileInput
+	var blobs []string
+	flush := func() {
+		if len(files) == 0 || in.err != nil {
+			return
+		}
+		s.mu.Lock()
+		b := s.newBatch(ctx, rep)
+		b.files, b.blobs = files, blobs
+		b.indexed = func(path, blob string) { in.indexed[path] = blob }
+		before := rep.Indexed
+		in.err = b.flush()
+		rep.Streamed += rep.Indexed - before
+		s.mu.Unlock()
+		files, blobs = nil, nil
+	}
+	take := func(pf repoindex.ParsedFile) {
+		s.mu.Lock()
+		f, err := s.inputOf(pf.Path, pf.Content, pf.Syntax)
+		s.mu.Unlock()
+		if err != nil {
+			return // reconcile tries again and reports it
+		}
+		files, blobs = append(files, f), append(blobs, pf.Blob)
+		if len(files) >= 256 {
+			flush()
+		}
+	}
+	for {
+		select {
+		case pf := <-in.ch:
+			take(pf)
+		case <-in.quit:
+			for {
+				select {
+				case pf := <-in.ch:
+					take(pf)
+				default:
+					flush()
+					return
+				}
+			}
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 // Follow keeps memory current as the index changes (editor buffers,
@@ -192,7 +316,7 @@ func (s *Service) UpdateFiles(ctx context.Context, paths []string) error {
 
 // reconcile makes memory hold exactly the index's parsed files, each at
 // its current blob.
-func (s *Service) reconcile(ctx context.Context, rep *Report) error {
+func (s *Service) reconcile(ctx context.Context, rep *Report, streamed map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	have := make(map[string]string)
@@ -212,6 +336,9 @@ func (s *Service) reconcile(ctx context.Context, rep *Report) error {
 			continue
 		}
 		listed[fi.Path] = true
+		if streamed[fi.Path] == fi.Blob {
+			continue // indexed, or refused, while the index was parsing
+		}
 		if have[fi.Path] == fi.Blob {
 			rep.Unchanged++
 			continue
@@ -323,11 +450,12 @@ func (s *Service) remove(ctx context.Context, rep *Report, path string) error {
 
 // batch collects files to (re)index into memory, in batches.
 type batch struct {
-	s     *Service
-	ctx   context.Context
-	rep   *Report
-	files []memory.FileInput
-	blobs []string
+	s       *Service
+	ctx     context.Context
+	rep     *Report
+	files   []memory.FileInput
+	blobs   []string
+	indexed func(path, blob string) // if set, told of every file indexed or refused
 }
 
 func (s *Service) newBatch(ctx context.Context, rep *Report) *batch {
@@ -376,8 +504,18 @@ func (b *batch) flush() error {
 			return nil
 		}
 	}
+	note := func(i int) {
+		if b.indexed != nil {
+			b.indexed(b.files[i].Facts.Path, b.blobs[i])
+		}
+	}
 	kept := len(b.files)
-	if err := s.mem.IndexFilesWith(b.ctx, b.files, meta(b.files, b.blobs)); err != nil {
+	err := s.mem.IndexFilesWith(b.ctx, b.files, meta(b.files, b.blobs))
+	if err == nil {
+		for i := range b.files {
+			note(i)
+		}
+	} else {
 		if !isBadInput(err) {
 			return err
 		}
@@ -392,9 +530,11 @@ func (b *batch) flush() error {
 				}
 				b.rep.Failed++
 				s.log.Warn("cannot index file into memory", "path", in.Facts.Path, "err", err)
+				note(i) // refused for good: not to be tried again
 				continue
 			}
 			kept++
+			note(i)
 		}
 	}
 	b.rep.Indexed += kept
@@ -423,15 +563,20 @@ func (s *Service) input(fi repoindex.FileInfo) (memory.FileInput, error) {
 	if err != nil {
 		return memory.FileInput{}, err
 	}
+	return s.inputOf(fi.Path, content, f)
+}
+
+// inputOf is input for a file's content and syntax in hand.
+func (s *Service) inputOf(path string, content []byte, f *syntax.File) (memory.FileInput, error) {
 	var co []memory.CoChange
-	for _, c := range s.ix.CoChanged(fi.Path, 20) {
+	for _, c := range s.ix.CoChanged(path, 20) {
 		co = append(co, memory.CoChange{Path: c.Path, Count: c.Count})
 	}
 	var pkg string
 	if f.Lang == syntax.LangGo || f.Lang == syntax.LangPython {
-		pkg = s.pkgs.of(fi.Path, f.Lang)
+		pkg = s.pkgs.of(path, f.Lang)
 	}
-	facts, chunks := convert(fi.Path, content, f, pkg, co)
+	facts, chunks := convert(path, content, f, pkg, co)
 	if len(chunks) == 0 && len(content) > 0 {
 		return memory.FileInput{}, fmt.Errorf("no chunks from %d bytes", len(content))
 	}

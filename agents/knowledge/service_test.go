@@ -214,3 +214,63 @@ func TestIsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// A cold refresh indexes files into memory while the index is still
+// parsing; memory then holds exactly what indexing after the parse gives.
+func TestStreamedRefreshEqualsIndexingAfterTheParse(t *testing.T) {
+	files := map[string]string{"go.mod": "module example.com/big\n\ngo 1.26\n"}
+	for i := range 400 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "package p%d\n\nimport \"example.com/big/p%d\"\n\n", i%20, (i+1)%20)
+		for j := range 12 {
+			fmt.Fprintf(&b, "// Step%d_%d advances the ledger of shop %d by %d coins.\nfunc Step%d_%d(n int) int {\n\treturn p%d.Step%d_%d(n) + %d\n}\n\n", i, j, i, j, i, j, (i+1)%20, (i+1)%400, j, j)
+		}
+		files[fmt.Sprintf("p%d/f%d.go", i%20, i)] = b.String()
+	}
+	files["p3/bad.go"] = "package p3\n\nvar s = \"\xff\xfe not utf-8 \x00\"\n"
+	root := gitRepo(t, files)
+	run := func(stream bool) (*Service, *Report) {
+		s, err := Open(Options{Root: root, StorePath: filepath.Join(t.TempDir(), "aios.db"), NoHistory: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		s.noStream = !stream
+		rep, err := s.Refresh(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s, rep
+	}
+	streamed, srep := run(true)
+	after, arep := run(false)
+	t.Logf("streamed report %+v; after the parse %+v", *srep, *arep)
+	if srep.Streamed == 0 {
+		t.Fatal("nothing was indexed while the index parsed")
+	}
+	if arep.Streamed != 0 || srep.Indexed != arep.Indexed || srep.Failed != arep.Failed || srep.Unchanged != 0 {
+		t.Fatalf("reports differ: streamed %+v, after %+v", *srep, *arep)
+	}
+	ss, _ := streamed.Stats()
+	as, _ := after.Stats()
+	if ss.Memory.Files != as.Memory.Files || ss.Memory.Chunks != as.Memory.Chunks || ss.Memory.Nodes != as.Memory.Nodes || ss.Memory.Edges != as.Memory.Edges {
+		t.Fatalf("memory differs: streamed %+v, after %+v", ss.Memory, as.Memory)
+	}
+	for _, q := range []string{"advances the ledger of shop 17", "coins ledger", "Step250_3"} {
+		sr, err1 := streamed.Search(context.Background(), memory.Query{Text: q})
+		ar, err2 := after.Search(context.Background(), memory.Query{Text: q})
+		if err1 != nil || err2 != nil || len(sr.Items) == 0 || len(sr.Items) != len(ar.Items) {
+			t.Fatalf("%q: %v %v, %d vs %d items", q, err1, err2, len(sr.Items), len(ar.Items))
+		}
+		for i := range sr.Items {
+			if sr.Items[i].Path != ar.Items[i].Path || sr.Items[i].StartLine != ar.Items[i].StartLine {
+				t.Fatalf("%q: result %d differs: %s:%d vs %s:%d", q, i, sr.Items[i].Path, sr.Items[i].StartLine, ar.Items[i].Path, ar.Items[i].StartLine)
+			}
+		}
+	}
+	// A second refresh has nothing to do.
+	rep, err := streamed.Refresh(context.Background())
+	if err != nil || rep.Indexed != 0 || rep.Unchanged != srep.Indexed {
+		t.Fatalf("second refresh %+v %v", rep, err)
+	}
+}

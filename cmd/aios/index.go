@@ -137,8 +137,8 @@ func runIndex(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return json.NewEncoder(stdout).Encode(map[string]any{"report": rep, "stats": st, "openMs": opened.Milliseconds(), "totalMs": total.Milliseconds()})
 	}
 	ch := rep.Index
-	fmt.Fprintf(stdout, "indexed %s in %v (open %v, index %v, history %v, memory %v)\n", root, total.Round(time.Millisecond),
-		opened.Round(time.Millisecond), rep.IndexTime.Round(time.Millisecond), rep.HistoryTime.Round(time.Millisecond), rep.MemoryTime.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "indexed %s in %v (open %v; index %v, with git history (%v) and %d files into memory meanwhile; memory %v after)\n", root, total.Round(time.Millisecond),
+		opened.Round(time.Millisecond), rep.IndexTime.Round(time.Millisecond), rep.HistoryTime.Round(time.Millisecond), rep.Streamed, rep.MemoryTime.Round(time.Millisecond))
 	fmt.Fprintf(stdout, "files: %d added, %d modified, %d removed; %d parsed, %d reused; memory: %d files indexed, %d removed, %d unchanged, %d failed\n",
 		len(ch.Added), len(ch.Modified), len(ch.Removed), ch.Parsed, ch.Reused, rep.Indexed, rep.Removed, rep.Unchanged, rep.Failed)
 	if *stats {
