@@ -115,11 +115,11 @@ func (s *Service) Close() error {
 // Report says what a refresh did.
 type Report struct {
 	Index       *repoindex.Changes
-	Indexed     int // files (re)indexed into memory
-	Streamed    int // of those, files indexed while the index was still parsing
-	Removed     int // files removed from memory
-	Unchanged   int // files memory already had
-	Failed      int // files that could not be indexed (reasons logged)
+	Indexed     int           // files (re)indexed into memory
+	Streamed    int           // of those, files indexed while the index was still parsing
+	Removed     int           // files removed from memory
+	Unchanged   int           // files memory already had
+	Failed      int           // files that could not be indexed (reasons logged)
 	IndexTime   time.Duration // the index's refresh, with what memory took in meanwhile
 	MemoryTime  time.Duration // memory's reconcile after it
 	HistoryTime time.Duration // reading new git history, beside the index's refresh
