@@ -50,8 +50,8 @@ test-go:
 # fuzz coordinator can report a spurious "context deadline exceeded" as the
 # time runs out on a busy machine (go.dev/issue/75804, fixed in Go 1.27).
 fuzz-short:
-	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime 20000x $(FUZZ_PKG)
-	$(GO) test -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime 20000x $(FUZZ_PKG)
+	$(GO) test -run '^$$' -fuzz '^FuzzApply$$' -fuzztime 20000x -fuzzminimizetime 100x $(FUZZ_PKG)
+	$(GO) test -run '^$$' -fuzz '^FuzzRoundTrip$$' -fuzztime 20000x -fuzzminimizetime 100x $(FUZZ_PKG)
 
 # Every fuzz target, as package:Target. (Their seed corpora also run in
 # `make test` as ordinary tests.)
