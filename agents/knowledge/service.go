@@ -163,6 +163,7 @@ func (s *Service) Refresh(ctx context.Context) (*Report, error) {
 	if streamErr != nil {
 		return rep, streamErr
 	}
+	rep.Streamed = rep.Indexed // reconcile has not indexed anything yet
 	rep.Index, rep.IndexTime = ch, time.Since(t0)
 	t2 := time.Now()
 	if err := s.reconcile(ctx, rep, in.indexed); err != nil {
@@ -220,33 +221,19 @@ func (s *Service) onParsed(pf repoindex.ParsedFile) {
 func (in *ingester) run(ctx context.Context, rep *Report) {
 	defer close(in.done)
 	s := in.s
-	var files []memory.FileInput
-	var blobs []string
-	flush := func() {
-		if len(files) == 0 || in.err != nil {
-			return
-		}
-		s.mu.Lock()
-		b := s.newBatch(ctx, rep)
-		b.files, b.blobs = files, blobs
-		b.indexed = func(path, blob string) { in.indexed[path] = blob }
-		before := rep.Indexed
-		in.err = b.flush()
-		rep.Streamed += rep.Indexed - before
-		s.mu.Unlock()
-		files, blobs = nil, nil
-	}
+	b := s.newBatch(ctx, rep)
+	b.indexed = func(path, blob string) { in.indexed[path] = blob }
 	take := func(pf repoindex.ParsedFile) {
 		s.mu.Lock()
+		defer s.mu.Unlock()
+		if in.err != nil {
+			return
+		}
 		f, err := s.inputOf(pf.Path, pf.Content, pf.Syntax)
-		s.mu.Unlock()
 		if err != nil {
 			return // reconcile tries again and reports it
 		}
-		files, blobs = append(files, f), append(blobs, pf.Blob)
-		if len(files) >= 256 {
-			flush()
-		}
+		in.err = b.push(f, pf.Blob)
 	}
 	for {
 		select {
@@ -258,7 +245,11 @@ func (in *ingester) run(ctx context.Context, rep *Report) {
 				case pf := <-in.ch:
 					take(pf)
 				default:
-					flush()
+					s.mu.Lock()
+					if in.err == nil {
+						in.err = b.flush()
+					}
+					s.mu.Unlock()
 					return
 				}
 			}
